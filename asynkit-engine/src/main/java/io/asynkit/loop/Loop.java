@@ -1,0 +1,1244 @@
+package io.asynkit.loop;
+
+import io.asynkit.priority.Priority;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+
+/**
+ * A scheduler for virtual threads: every task is a virtual thread whose scheduler is this loop.
+ *
+ * <p>The JDK hands the loop every start of a task and every resume after the task parked (on a lock,
+ * a future, a sleep, socket I/O, anything). The loop keeps those in a <em>ready queue</em> it can
+ * order and inspect, and runs them on its own platform <em>carrier</em> threads:
+ * <ul>
+ *   <li>With one carrier exactly one task runs at a time, like an asyncio event loop: task switches
+ *       happen only where a task parks, so orderings are deterministic.</li>
+ *   <li>With N carriers, N tasks run in parallel.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * // asyncio.run style: run main as a task, return its result, leave no thread behind
+ * String greeting = Loop.run(() -> {
+ *     Task<String> world = Loop.current().submit(() -> "world");
+ *     return "hello " + world.get();
+ * });
+ *
+ * // a long-lived loop, as an ExecutorService
+ * try (Loop loop = Loop.builder().name("workers").carriers(2).policy(SchedulingPolicy.PRIORITY).build()) {
+ *     Task<Report> report = loop.newTask().priority(Priority.LOW).start(this::buildReport);
+ *     ...
+ * }   // close(): graceful shutdown, then cancel what is left
+ * }</pre>
+ *
+ * <p><b>Introspection.</b> The loop tracks every task's {@link TaskState} exactly, so
+ * {@link #runnableTasks()} (in run order), {@link #runningTasks()} and {@link #blockedTasks()} are
+ * exact and together make up {@link #allTasks()}.
+ *
+ * <p><b>Pinned tasks.</b> A task that parks while holding its carrier (a native frame on its stack,
+ * a class initializer, blocking file I/O that the JDK does not compensate for custom schedulers)
+ * would stall every other task. A watchdog notices a carrier parked inside a task for one check
+ * interval and starts a spare carrier, up to {@link Builder#maxSpareCarriers(int)}; spares retire when
+ * the pinning ends or the queue runs dry. {@link LoopStatistics#compensations()} counts them. Blocking
+ * file I/O keeps the carrier busy rather than parked and is not detected: prefer NIO channels.
+ *
+ * <p><b>Shutdown.</b> {@link #shutdown()} stops accepting tasks; running tasks continue and the loop
+ * terminates when the last one ends. {@link #close()} shuts down, waits up to
+ * {@link Builder#shutdownTimeout(Duration)}, then cancels (interrupts) what is left, waits up to
+ * {@link Builder#cancelTimeout(Duration)} for it to unwind, and stops its threads. Tasks that ignore
+ * the interrupt beyond that are abandoned and reported in the log. Callbacks and timers are accepted
+ * until the loop terminates; pending ones are then cancelled.
+ *
+ * <p><b>Threads.</b> Carriers are daemon platform threads named {@code <loop>-carrier-N}; the loop
+ * also owns a watchdog thread and, once a timer is used, a timer thread. All of them end when the
+ * loop terminates.
+ */
+public final class Loop extends AbstractExecutorService {
+
+    private static final System.Logger LOG = System.getLogger(Loop.class.getName());
+
+    private enum RunState { RUNNING, SHUTDOWN, TERMINATED }
+
+    private final String name;
+    private final int carrierCount;
+    private final int maxSpareCarriers;
+    private final SchedulingPolicy policy;
+    private final Duration shutdownTimeout;
+    private final Duration cancelTimeout;
+    private final long pinnedCheckNanos;
+    private final ExceptionHandler exceptionHandler;
+    private final SchedulerHook hook;
+    private final boolean hooked;
+
+    /** Guards the ready queue, the registry, every task's scheduling fields and the counters. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition workAvailable = lock.newCondition();
+    private final ReadyQueue queue;
+    private final Map<Runnable, Task<?>> adoptedByContinuation = new IdentityHashMap<>();
+    private final int[] stateCounts = new int[TaskState.values().length];
+    private final List<Carrier> carriers = new CopyOnWriteArrayList<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private Task<?> liveHead;
+    private int liveTasks;
+    private int idleCarriers;
+    private int sparesAlive;
+    private int pinnedCarriers;
+    private int carrierSerial;
+    private RunState runState = RunState.RUNNING;
+    private long tasksStarted;
+    private long tasksCompleted;
+    private long adoptedThreads;
+    private long dispatches;
+    private long callbacksRun;
+    private long compensations;
+
+    private volatile ScheduledThreadPoolExecutor timer; // created on first callLater
+    private final Thread watchdog;
+
+    private Loop(Builder b) {
+        this.name = b.name;
+        this.carrierCount = b.carriers;
+        this.maxSpareCarriers = b.maxSpareCarriers;
+        this.policy = b.policy;
+        this.shutdownTimeout = b.shutdownTimeout;
+        this.cancelTimeout = b.cancelTimeout;
+        this.pinnedCheckNanos = b.pinnedCheckInterval.toNanos();
+        this.exceptionHandler = b.exceptionHandler;
+        this.hook = SchedulerHook.get();
+        this.hooked = hook.isAvailable();
+        this.queue = new ReadyQueue(policy == SchedulingPolicy.PRIORITY);
+        if (!hooked) {
+            if (b.missingHook == MissingHookPolicy.FAIL) {
+                throw new HookUnavailableException("cannot build loop '" + name + "': " + hook.problem()
+                        + ". To run without it in a degraded mode instead, build the loop with "
+                        + "missingHook(MissingHookPolicy.DEGRADE).");
+            }
+            LOG.log(System.Logger.Level.WARNING, "asynkit loop ''{0}'' runs DEGRADED on the JDK''s default scheduler "
+                    + "(no priorities, no positional scheduling, RUNNABLE reported as RUNNING): {1}", name, hook.problem());
+            this.watchdog = null;
+            return;
+        }
+        lock.lock();
+        try {
+            for (int i = 0; i < carrierCount; i++) {
+                startCarrier(false);
+            }
+        } finally {
+            lock.unlock();
+        }
+        this.watchdog = Thread.ofPlatform().daemon().name(name + "-watchdog").unstarted(this::watch);
+        this.watchdog.start();
+    }
+
+    /** Starts building a loop. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs {@code main} as a task on a new single-carrier priority loop and returns its result, in the
+     * manner of {@code asyncio.run}: when main ends, any tasks it left behind are cancelled and the
+     * loop is closed, leaving no thread behind.
+     *
+     * @throws Exception whatever {@code main} threw, unwrapped
+     */
+    public static <T> T run(Callable<T> main) throws Exception {
+        return builder().name("main").run(main);
+    }
+
+    /**
+     * The loop of the task the caller runs in.
+     *
+     * @throws IllegalStateException outside any task
+     */
+    public static Loop current() {
+        return Task.current().loop();
+    }
+
+    // ---- configuration --------------------------------------------------------------------------
+
+    /** The name given to the builder; carriers are named after it. */
+    public String name() {
+        return name;
+    }
+
+    /** The number of carrier threads (not counting temporary spares). */
+    public int carrierCount() {
+        return carrierCount;
+    }
+
+    /** How the ready queue is ordered. */
+    public SchedulingPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * True if tasks are scheduled by this loop; false for a degraded loop (see
+     * {@link MissingHookPolicy#DEGRADE}).
+     */
+    public boolean isHookAvailable() {
+        return hooked;
+    }
+
+    /**
+     * Why this JVM cannot give virtual threads a custom scheduler, with the flag that fixes it, or
+     * empty when it can.
+     */
+    public static Optional<String> hookProblem() {
+        return Optional.ofNullable(SchedulerHook.get().problem());
+    }
+
+    // ---- tasks ----------------------------------------------------------------------------------
+
+    /** Options for a new task: name, priority. */
+    public TaskBuilder newTask() {
+        return new TaskBuilder(this);
+    }
+
+    /**
+     * Starts {@code body} as a task.
+     *
+     * @throws RejectedExecutionException if the loop is shut down
+     */
+    @Override
+    public <T> Task<T> submit(Callable<T> body) {
+        return newTask().start(body);
+    }
+
+    @Override
+    public Task<?> submit(Runnable body) {
+        return newTask().start(body);
+    }
+
+    @Override
+    public <T> Task<T> submit(Runnable body, T result) {
+        Objects.requireNonNull(body, "body");
+        return newTask().start(() -> {
+            body.run();
+            return result;
+        });
+    }
+
+    /**
+     * Starts {@code body} as a fire-and-forget task: since nobody holds its future, an exception it
+     * throws is also passed to the loop's {@link ExceptionHandler}.
+     */
+    @Override
+    public void execute(Runnable body) {
+        Objects.requireNonNull(body, "body");
+        Task<?> creator = Task.currentOrNull();
+        startTask(null, creator != null ? creator.priority() : Priority.NORMAL, () -> {
+            body.run();
+            return null;
+        }, true);
+    }
+
+    <T> Task<T> startTask(String taskName, double priority, Callable<T> body, boolean reportFailures) {
+        Task<T> task = new Task<>(this, taskName, priority, body, reportFailures);
+        if (!hooked) {
+            lock.lock();
+            try {
+                rejectIfShutDown(task);
+                register(task);
+                setState(task, TaskState.RUNNING);
+                tasksStarted++;
+            } finally {
+                lock.unlock();
+            }
+        }
+        task.start(); // hooked: the first dispatch registers the task (see schedule)
+        return task;
+    }
+
+    /** Every live task: runnable, running and blocked. */
+    public List<Task<?>> allTasks() {
+        return tasksMatching(t -> true);
+    }
+
+    /** The tasks in the ready queue, in the order they will run. */
+    public List<Task<?>> runnableTasks() {
+        if (!hooked) {
+            return List.of();
+        }
+        lock.lock();
+        try {
+            List<Task<?>> result = new ArrayList<>();
+            for (ReadyEntry e : queue.inRunOrder()) {
+                if (e instanceof Task<?> t) {
+                    result.add(t);
+                }
+            }
+            return result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The tasks mounted on a carrier right now. */
+    public List<Task<?>> runningTasks() {
+        return tasksMatching(t -> stateOf(t) == TaskState.RUNNING);
+    }
+
+    /** The tasks parked outside the ready queue right now. */
+    public List<Task<?>> blockedTasks() {
+        return tasksMatching(t -> stateOf(t) == TaskState.BLOCKED);
+    }
+
+    private List<Task<?>> tasksMatching(Predicate<Task<?>> filter) {
+        lock.lock();
+        try {
+            List<Task<?>> result = new ArrayList<>(liveTasks);
+            for (Task<?> t = liveHead; t != null; t = t.nextLive) {
+                if (filter.test(t)) {
+                    result.add(t);
+                }
+            }
+            return result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- ready queue extensions (the Python library's SchedulingMixin) ---------------------------
+
+    /** The number of entries (tasks and callbacks) in the ready queue. */
+    public int queueLength() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The first task in the ready queue, in run order, that matches {@code filter}.
+     */
+    public Optional<Task<?>> queueFind(Predicate<? super Task<?>> filter) {
+        Objects.requireNonNull(filter, "filter");
+        return runnableTasks().stream().filter(filter).findFirst();
+    }
+
+    /**
+     * Moves a runnable task so that exactly {@code position} entries run before it; the counterpart of
+     * the Python library's {@code task_reinsert} and {@code queue_insert_pos}.
+     *
+     * @throws IllegalStateException     if the task is not in this loop's ready queue
+     * @throws IndexOutOfBoundsException if {@code position} is not in {@code 0..queueLength()-1}
+     */
+    public void queueInsertPosition(Task<?> task, int position) {
+        Objects.requireNonNull(task, "task");
+        requireHook("queueInsertPosition");
+        requireOwn(task);
+        lock.lock();
+        try {
+            if (!task.isQueued()) {
+                throw notRunnable(task, "reinsert");
+            }
+            checkPosition(position, queue.size() - 1);
+            queue.remove(task);
+            queue.insert(position, task);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- callbacks and timers -------------------------------------------------------------------
+
+    /** Runs {@code action} on a carrier after the entries already in the ready queue. */
+    public Handle callSoon(Runnable action) {
+        Handle handle = newHandle(action);
+        lock.lock();
+        try {
+            rejectIfTerminated("callSoon");
+            queue.add(handle, Priority.NORMAL);
+            signalWork();
+        } finally {
+            lock.unlock();
+        }
+        return handle;
+    }
+
+    /**
+     * Runs {@code action} on a carrier with exactly {@code position} ready-queue entries before it
+     * (0 = next); the Python library's {@code call_pos}.
+     *
+     * @throws IndexOutOfBoundsException if {@code position} is not in {@code 0..queueLength()}
+     */
+    public Handle callAtPosition(int position, Runnable action) {
+        Handle handle = newHandle(action);
+        requireHook("callAtPosition");
+        lock.lock();
+        try {
+            rejectIfTerminated("callAtPosition");
+            checkPosition(position, queue.size());
+            queue.insert(position, handle);
+            signalWork();
+        } finally {
+            lock.unlock();
+        }
+        return handle;
+    }
+
+    /** Runs {@code action} on a carrier once {@code delay} has passed. */
+    public Handle callLater(Duration delay, Runnable action) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative, but was " + delay);
+        }
+        Handle handle = newHandle(action);
+        ScheduledThreadPoolExecutor t = timer();
+        lock.lock();
+        try {
+            rejectIfTerminated("callLater");
+            handle.timer = t.schedule(() -> enqueueTimedOut(handle), saturatedNanos(delay), TimeUnit.NANOSECONDS);
+        } finally {
+            lock.unlock();
+        }
+        return handle;
+    }
+
+    private void enqueueTimedOut(Handle handle) {
+        lock.lock();
+        try {
+            handle.timer = null;
+            if (runState == RunState.TERMINATED || handle.isCancelled()) {
+                handle.cancelQuietly();
+                return;
+            }
+            queue.add(handle, Priority.NORMAL);
+            signalWork();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Handle newHandle(Runnable action) {
+        return new Handle(this, Objects.requireNonNull(action, "action"));
+    }
+
+    void unqueue(Handle handle) {
+        lock.lock();
+        try {
+            queue.remove(handle);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor t = timer;
+        if (t == null) {
+            lock.lock();
+            try {
+                rejectIfTerminated("callLater");
+                t = timer;
+                if (t == null) {
+                    t = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name(name + "-timer").factory());
+                    t.setRemoveOnCancelPolicy(true);
+                    timer = t;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        return t;
+    }
+
+    // ---- statistics -----------------------------------------------------------------------------
+
+    /** A consistent snapshot of the loop's counters. */
+    public LoopStatistics statistics() {
+        lock.lock();
+        try {
+            int runnable;
+            int running;
+            int blocked;
+            if (hooked) {
+                runnable = stateCounts[TaskState.RUNNABLE.ordinal()];
+                running = stateCounts[TaskState.RUNNING.ordinal()];
+                blocked = stateCounts[TaskState.BLOCKED.ordinal()];
+            } else {
+                runnable = 0;
+                blocked = 0;
+                for (Task<?> t = liveHead; t != null; t = t.nextLive) {
+                    blocked += stateOf(t) == TaskState.BLOCKED ? 1 : 0;
+                }
+                running = liveTasks - blocked;
+            }
+            return new LoopStatistics(name, policy, hooked, carrierCount, sparesAlive, queue.size(), runnable, running,
+                    blocked, tasksStarted, tasksCompleted, adoptedThreads, dispatches, callbacksRun, compensations);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- lifecycle ------------------------------------------------------------------------------
+
+    /** Stops accepting new tasks; tasks already started run to their end. */
+    @Override
+    public void shutdown() {
+        lock.lock();
+        try {
+            if (runState == RunState.RUNNING) {
+                runState = RunState.SHUTDOWN;
+            }
+            terminateIfIdle();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops accepting new tasks and cancels (interrupts) every live task.
+     *
+     * @return always empty: tasks that had not started yet are cancelled, not returned, so their
+     *         futures report the cancellation
+     */
+    @Override
+    public List<Runnable> shutdownNow() {
+        shutdown();
+        for (Task<?> task : allTasks()) {
+            task.cancel(true);
+        }
+        return List.of();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        lock.lock();
+        try {
+            return runState != RunState.RUNNING;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return terminated.getCount() == 0;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return terminated.await(timeout, unit);
+    }
+
+    /**
+     * Orderly shutdown: stop accepting tasks, give live tasks {@link Builder#shutdownTimeout} to end,
+     * cancel the rest and give them {@link Builder#cancelTimeout} to unwind, then stop the loop's
+     * threads. Tasks still alive after that are abandoned and named in a warning.
+     *
+     * @throws IllegalStateException if called from one of this loop's own tasks (it would wait for itself)
+     */
+    @Override
+    public void close() {
+        Task<?> caller = Task.currentOrNull();
+        if (caller != null && caller.loop() == this) {
+            throw new IllegalStateException("loop '" + name + "' cannot be closed from its own task " + caller.name()
+                    + ": it would wait for itself; call shutdown() instead, or close it from outside the loop");
+        }
+        boolean interrupted = false;
+        try {
+            shutdown();
+            if (!terminated.await(shutdownTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                shutdownNow();
+                if (!terminated.await(cancelTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                    abandonRemainingTasks();
+                }
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+            shutdownNow();
+            abandonRemainingTasks();
+        }
+        joinThreads();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void abandonRemainingTasks() {
+        List<Task<?>> stuck = allTasks();
+        lock.lock();
+        try {
+            terminate();
+        } finally {
+            lock.unlock();
+        }
+        if (!stuck.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "asynkit loop ''{0}'' closed with {1} task(s) that ignored cancellation "
+                    + "and were abandoned: {2}", name, stuck.size(), stuck);
+        }
+    }
+
+    private void joinThreads() {
+        for (Carrier carrier : carriers) {
+            if (carrier.thread != Thread.currentThread()) {
+                joinQuietly(carrier.thread);
+            }
+        }
+        if (watchdog != null) {
+            LockSupport.unpark(watchdog);
+            joinQuietly(watchdog);
+        }
+        ScheduledThreadPoolExecutor t = timer;
+        if (t != null) {
+            t.shutdownNow();
+            try {
+                t.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- the scheduler (called by the JDK through each task's dispatcher) -----------------------
+
+    Thread.Builder.OfVirtual threadBuilder(Executor dispatcher) {
+        return hooked ? hook.builder(dispatcher) : Thread.ofVirtual();
+    }
+
+    /**
+     * The JDK hands us {@code continuation}, the Runnable that mounts a virtual thread, through the
+     * dispatcher of {@code owner}: at the thread's start and after every park. A continuation other
+     * than owner's own belongs to a virtual thread that owner started with the public API (it
+     * inherited owner's dispatcher); it is adopted as a task of this loop.
+     *
+     * <p>May be called from any thread, including a task that is still mounted (pinned) while it wakes
+     * another: it never blocks beyond the loop's lock.
+     */
+    void schedule(Task<?> owner, Runnable continuation) {
+        lock.lock();
+        try {
+            Task<?> task = owner;
+            if (owner.continuation == null) {
+                rejectIfShutDown(owner);
+                owner.continuation = continuation;
+                register(owner);
+                tasksStarted++;
+            } else if (owner.continuation != continuation) {
+                task = adoptedByContinuation.get(continuation);
+                if (task == null) {
+                    task = Task.adopt(this, hook.threadOf(continuation), owner.priority());
+                    task.continuation = continuation;
+                    adoptedByContinuation.put(continuation, task);
+                    register(task);
+                    tasksStarted++;
+                    adoptedThreads++;
+                }
+            }
+            makeRunnable(task);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void makeRunnable(Task<?> task) {
+        setState(task, TaskState.RUNNABLE);
+        int position = task.insertPosition;
+        if (position >= 0) {
+            task.insertPosition = -1;
+            queue.insert(Math.min(position, queue.size()), task);
+        } else {
+            queue.add(task, task.effectivePriority());
+        }
+        signalWork();
+    }
+
+    private void signalWork() {
+        if (idleCarriers > 0) {
+            workAvailable.signal();
+        }
+    }
+
+    private void register(Task<?> task) {
+        task.nextLive = liveHead;
+        if (liveHead != null) {
+            liveHead.previousLive = task;
+        }
+        liveHead = task;
+        liveTasks++;
+        stateCounts[TaskState.NEW.ordinal()]++;
+    }
+
+    private void unregister(Task<?> task) {
+        if (task.previousLive != null) {
+            task.previousLive.nextLive = task.nextLive;
+        } else {
+            liveHead = task.nextLive;
+        }
+        if (task.nextLive != null) {
+            task.nextLive.previousLive = task.previousLive;
+        }
+        task.previousLive = null;
+        task.nextLive = null;
+        liveTasks--;
+    }
+
+    private void setState(Task<?> task, TaskState state) {
+        stateCounts[task.state.ordinal()]--;
+        stateCounts[state.ordinal()]++;
+        task.state = state;
+        task.stateSince = System.nanoTime();
+    }
+
+    /** Runs on each carrier thread: take the next entry, run it until it parks or ends, repeat. */
+    private final class Carrier implements Runnable {
+        final boolean spare;
+        final Thread thread;
+        volatile ReadyEntry current;
+        volatile long serial;     // incremented at every dispatch; the watchdog compares samples
+        long lastSeenSerial = -1; // watchdog-private
+        boolean seenParked;       // watchdog-private
+
+        Carrier(boolean spare, int number) {
+            this.spare = spare;
+            this.thread = Thread.ofPlatform().daemon().name(name + (spare ? "-spare-" : "-carrier-") + number)
+                    .unstarted(this);
+        }
+
+        @Override
+        public void run() {
+            ReadyEntry last = null;
+            long lastDispatch = 0;
+            Task<?> endedAdopted = null;
+            lock.lock();
+            try {
+                for (;;) {
+                    if (last != null) {
+                        endedAdopted = finishDispatch(last, lastDispatch);
+                        last = null;
+                        current = null;
+                        if (endedAdopted != null) {
+                            lock.unlock();
+                            try {
+                                endedAdopted.adoptedThreadEnded(); // completes a future: never under our lock
+                            } finally {
+                                lock.lock();
+                            }
+                            endedAdopted = null;
+                        }
+                    }
+                    if (runState == RunState.TERMINATED || (spare && (queue.isEmpty() || sparesAlive > pinnedCarriers))) {
+                        return;
+                    }
+                    ReadyEntry next = queue.poll();
+                    if (next == null) {
+                        idleCarriers++;
+                        try {
+                            workAvailable.awaitUninterruptibly();
+                        } finally {
+                            idleCarriers--;
+                        }
+                        continue;
+                    }
+                    lastDispatch = beginDispatch(next);
+                    last = next;
+                    current = next;
+                    serial++;
+                    lock.unlock();
+                    try {
+                        next.runOnCarrier();
+                    } catch (Throwable failure) {
+                        reportUncaught(next, failure);
+                    } finally {
+                        lock.lock();
+                    }
+                }
+            } finally {
+                if (spare) {
+                    sparesAlive--;
+                }
+                carriers.remove(this);
+                lock.unlock();
+            }
+        }
+    }
+
+    private long beginDispatch(ReadyEntry entry) {
+        dispatches++;
+        if (entry instanceof Task<?> task) {
+            setState(task, TaskState.RUNNING);
+            return ++task.dispatches;
+        }
+        callbacksRun++;
+        return 0;
+    }
+
+    /**
+     * After a carrier's run of {@code entry} returned: the task parked (BLOCKED, unless it was made
+     * runnable again meanwhile) or ended (DONE). {@code dispatch} guards against a stale view: by the
+     * time this carrier gets the lock, another carrier may already have resumed the task.
+     *
+     * @return an adopted task that ended, whose future the caller must complete outside the lock
+     */
+    private Task<?> finishDispatch(ReadyEntry entry, long dispatch) {
+        if (!(entry instanceof Task<?> task) || task.dispatches != dispatch) {
+            return null;
+        }
+        if (task.thread != null && !task.thread.isAlive()) {
+            setState(task, TaskState.DONE);
+            unregister(task);
+            tasksCompleted++;
+            Task<?> adopted = null;
+            if (task.isAdopted()) {
+                adoptedByContinuation.remove(task.continuation);
+                adopted = task;
+            }
+            terminateIfIdle();
+            return adopted;
+        }
+        if (task.state == TaskState.RUNNING) {
+            setState(task, TaskState.BLOCKED);
+        }
+        return null;
+    }
+
+    /** Called on the task's own thread as its body ends. Only a degraded loop needs it. */
+    void bodyFinished(Task<?> task) {
+        if (hooked) {
+            return;
+        }
+        lock.lock();
+        try {
+            setState(task, TaskState.DONE);
+            unregister(task);
+            tasksCompleted++;
+            terminateIfIdle();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void terminateIfIdle() {
+        if (runState == RunState.SHUTDOWN && liveTasks == 0) {
+            terminate();
+        }
+    }
+
+    private void terminate() {
+        if (runState == RunState.TERMINATED) {
+            return;
+        }
+        runState = RunState.TERMINATED;
+        for (Iterator<ReadyEntry> it = queue.unordered(); it.hasNext(); ) {
+            if (it.next() instanceof Handle handle) {
+                handle.cancelQuietly();
+                queue.remove(handle);
+            }
+        }
+        ScheduledThreadPoolExecutor t = timer;
+        if (t != null) {
+            for (Runnable pending : t.getQueue()) {
+                ((java.util.concurrent.Future<?>) pending).cancel(false);
+            }
+            t.shutdown();
+        }
+        workAvailable.signalAll();
+        terminated.countDown();
+        if (watchdog != null) {
+            LockSupport.unpark(watchdog);
+        }
+    }
+
+    // ---- compensation for pinned carriers -------------------------------------------------------
+
+    private void startCarrier(boolean spare) {
+        Carrier carrier = new Carrier(spare, ++carrierSerial);
+        if (spare) {
+            sparesAlive++;
+            compensations++;
+        }
+        carriers.add(carrier);
+        carrier.thread.start();
+    }
+
+    /**
+     * The watchdog: a carrier that stays parked inside one dispatch for a whole check interval holds
+     * a pinned task. While some are pinned and work is waiting, keep one spare per pinned carrier.
+     */
+    private void watch() {
+        while (!isTerminated()) {
+            LockSupport.parkNanos(this, pinnedCheckNanos);
+            int pinned = 0;
+            for (Carrier carrier : carriers) {
+                if (carrier.spare) {
+                    continue;
+                }
+                Thread.State s = carrier.thread.getState();
+                boolean parked = carrier.current != null
+                        && (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.BLOCKED);
+                long serial = carrier.serial;
+                if (parked && carrier.seenParked && serial == carrier.lastSeenSerial) {
+                    pinned++;
+                }
+                carrier.seenParked = parked;
+                carrier.lastSeenSerial = serial;
+            }
+            lock.lock();
+            try {
+                if (runState == RunState.TERMINATED) {
+                    return;
+                }
+                pinnedCarriers = pinned;
+                while (sparesAlive < Math.min(pinned, maxSpareCarriers) && !queue.isEmpty()) {
+                    startCarrier(true);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    // ---- support for Task and Scheduling --------------------------------------------------------
+
+    TaskState stateOf(Task<?> task) {
+        if (hooked) {
+            lock.lock();
+            try {
+                return task.state;
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (task.state == TaskState.DONE || task.state == TaskState.NEW) {
+            return task.state;
+        }
+        return switch (task.thread.getState()) {
+            case NEW -> TaskState.NEW;
+            case RUNNABLE -> TaskState.RUNNING;
+            case BLOCKED, WAITING, TIMED_WAITING -> TaskState.BLOCKED;
+            case TERMINATED -> TaskState.DONE;
+        };
+    }
+
+    long nanosInState(Task<?> task) {
+        lock.lock();
+        try {
+            return task.state == TaskState.NEW ? 0 : System.nanoTime() - task.stateSince;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long dispatchCountOf(Task<?> task) {
+        lock.lock();
+        try {
+            return task.dispatches;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void priorityChanged(Task<?> task) {
+        if (!hooked) {
+            return;
+        }
+        lock.lock();
+        try {
+            queue.reprioritize(task, task.effectivePriority());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Yields the current task so that it resumes after exactly {@code position} entries have run. */
+    void yieldToPosition(Task<?> current, int position) {
+        requireHook("sleepInsert");
+        lock.lock();
+        try {
+            checkPosition(position, queue.size());
+            current.insertPosition = position;
+        } finally {
+            lock.unlock();
+        }
+        yieldCurrent(current);
+    }
+
+    /** Moves {@code target} to the head of the queue and yields the current task. */
+    void switchTo(Task<?> current, Task<?> target, int insertPosition) {
+        requireHook("taskSwitch");
+        requireOwn(target);
+        if (target == current) {
+            throw new IllegalArgumentException("task " + current.name() + " cannot switch to itself");
+        }
+        lock.lock();
+        try {
+            if (!target.isQueued()) {
+                throw notRunnable(target, "switch to");
+            }
+            if (insertPosition >= 0) {
+                checkPosition(insertPosition, queue.size());
+            }
+            queue.remove(target);
+            queue.insert(0, target);
+            current.insertPosition = insertPosition;
+        } finally {
+            lock.unlock();
+        }
+        yieldCurrent(current);
+    }
+
+    private void yieldCurrent(Task<?> current) {
+        try {
+            Thread.yield();
+        } finally {
+            lock.lock();
+            try {
+                current.insertPosition = -1; // only still set if the yield did not unmount (a pinned task)
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    void requireOwn(Task<?> task) {
+        if (task.loop() != this) {
+            throw new IllegalArgumentException("task " + task.name() + " belongs to loop '" + task.loop().name()
+                    + "', not to loop '" + name + "'");
+        }
+    }
+
+    private void requireHook(String operation) {
+        if (!hooked) {
+            throw new UnsupportedOperationException(operation + " needs a loop that schedules its own tasks, but loop '"
+                    + name + "' runs degraded: " + hook.problem());
+        }
+    }
+
+    private static void checkPosition(int position, int max) {
+        if (position < 0 || position > max) {
+            throw new IndexOutOfBoundsException("position " + position + " is outside the ready queue (valid: 0.."
+                    + max + ")");
+        }
+    }
+
+    private IllegalStateException notRunnable(Task<?> task, String action) {
+        return new IllegalStateException("cannot " + action + " task " + task.name() + ": it is not in the ready queue "
+                + "(state " + task.state + "); only RUNNABLE tasks can be moved");
+    }
+
+    private void rejectIfShutDown(Task<?> task) {
+        if (runState != RunState.RUNNING) {
+            throw new RejectedExecutionException("loop '" + name + "' is shut down and accepts no new tasks; task "
+                    + task.name() + " rejected");
+        }
+    }
+
+    private void rejectIfTerminated(String operation) {
+        if (runState == RunState.TERMINATED) {
+            throw new RejectedExecutionException("loop '" + name + "' has terminated; " + operation + " rejected");
+        }
+    }
+
+    void reportUncaught(Object source, Throwable failure) {
+        try {
+            exceptionHandler.uncaughtException(this, source, failure);
+        } catch (Throwable handlerFailure) {
+            handlerFailure.addSuppressed(failure);
+            LOG.log(System.Logger.Level.ERROR, "asynkit loop '" + name + "': the exception handler failed while handling "
+                    + "an exception from " + source, handlerFailure);
+        }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Loop['" + name + "' " + policy + " carriers=" + carrierCount + (hooked ? "" : " DEGRADED") + "]";
+    }
+
+    // ---- nested types ---------------------------------------------------------------------------
+
+    /**
+     * Receives exceptions nobody else will see: from fire-and-forget tasks ({@link #execute}) and from
+     * callbacks. Tasks with a future always complete it exceptionally as well.
+     */
+    @FunctionalInterface
+    public interface ExceptionHandler {
+        /**
+         * @param loop   the loop
+         * @param source the {@link Task} or {@link Handle} that threw
+         * @param error  what it threw
+         */
+        void uncaughtException(Loop loop, Object source, Throwable error);
+
+        /** The default: log at WARNING through {@link System.Logger}. */
+        static ExceptionHandler logging() {
+            return (loop, source, error) -> LOG.log(System.Logger.Level.WARNING,
+                    "asynkit loop '" + loop.name() + "': uncaught exception in " + source, error);
+        }
+    }
+
+    /** Configures and builds a {@link Loop}. */
+    public static final class Builder {
+        private String name = "asynkit";
+        private int carriers = 1;
+        private int maxSpareCarriers = 64;
+        private SchedulingPolicy policy = SchedulingPolicy.PRIORITY;
+        private MissingHookPolicy missingHook = MissingHookPolicy.FAIL;
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private Duration cancelTimeout = Duration.ofSeconds(5);
+        private Duration pinnedCheckInterval = Duration.ofMillis(10);
+        private ExceptionHandler exceptionHandler = ExceptionHandler.logging();
+
+        private Builder() {
+        }
+
+        /** Names the loop and its threads. Default {@code "asynkit"}. */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("loop name must not be blank");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * The number of carrier threads: 1 (the default) runs one task at a time, deterministically;
+         * N runs N tasks in parallel. Use {@code Runtime.getRuntime().availableProcessors()} for CPU work.
+         */
+        public Builder carriers(int carriers) {
+            if (carriers < 1 || carriers > 32_767) {
+                throw new IllegalArgumentException("carriers must be between 1 and 32767, but was " + carriers);
+            }
+            this.carriers = carriers;
+            return this;
+        }
+
+        /** The most spare carriers started to compensate for pinned tasks; 0 disables it. Default 64. */
+        public Builder maxSpareCarriers(int maxSpareCarriers) {
+            if (maxSpareCarriers < 0) {
+                throw new IllegalArgumentException("maxSpareCarriers must not be negative, but was " + maxSpareCarriers);
+            }
+            this.maxSpareCarriers = maxSpareCarriers;
+            return this;
+        }
+
+        /** How often the watchdog looks for pinned carriers. Default 10 ms. */
+        public Builder pinnedCheckInterval(Duration interval) {
+            this.pinnedCheckInterval = positive(interval, "pinnedCheckInterval");
+            return this;
+        }
+
+        /** FIFO or PRIORITY (the default). */
+        public Builder policy(SchedulingPolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /** What to do when the JVM lacks {@code --add-opens java.base/java.lang=ALL-UNNAMED}. Default FAIL. */
+        public Builder missingHook(MissingHookPolicy missingHook) {
+            this.missingHook = Objects.requireNonNull(missingHook, "missingHook");
+            return this;
+        }
+
+        /** How long {@link Loop#close()} waits for live tasks before cancelling them. Default 30 s. */
+        public Builder shutdownTimeout(Duration timeout) {
+            this.shutdownTimeout = notNegative(timeout, "shutdownTimeout");
+            return this;
+        }
+
+        /** How long {@link Loop#close()} waits for cancelled tasks to unwind. Default 5 s. */
+        public Builder cancelTimeout(Duration timeout) {
+            this.cancelTimeout = notNegative(timeout, "cancelTimeout");
+            return this;
+        }
+
+        /** Where exceptions of fire-and-forget tasks and callbacks go. Default: logged at WARNING. */
+        public Builder exceptionHandler(ExceptionHandler handler) {
+            this.exceptionHandler = Objects.requireNonNull(handler, "exceptionHandler");
+            return this;
+        }
+
+        /**
+         * Builds the loop and starts its carriers.
+         *
+         * @throws HookUnavailableException if the scheduler hook is unavailable and the policy is FAIL
+         */
+        public Loop build() {
+            return new Loop(this);
+        }
+
+        /**
+         * Builds a loop, runs {@code main} on it as a task, and closes the loop once main has ended,
+         * cancelling tasks main left behind (as {@code asyncio.run} does).
+         *
+         * @return main's result
+         * @throws Exception what main threw, unwrapped
+         */
+        public <T> T run(Callable<T> main) throws Exception {
+            Objects.requireNonNull(main, "main");
+            Loop loop = build();
+            try {
+                Task<T> task = loop.newTask().name(loop.name()).start(main);
+                try {
+                    return task.get();
+                } catch (ExecutionException e) {
+                    switch (e.getCause()) {
+                        case Exception cause -> throw cause;
+                        case Error cause -> throw cause;
+                        default -> throw e;
+                    }
+                } catch (InterruptedException e) {
+                    task.cancel(true);
+                    throw e;
+                }
+            } finally {
+                loop.shutdownNow();
+                loop.close();
+            }
+        }
+
+        private static Duration notNegative(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(what + " must not be negative, but was " + d);
+            }
+            return d;
+        }
+
+        private static Duration positive(Duration d, String what) {
+            notNegative(d, what);
+            if (d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive, but was " + d);
+            }
+            return d;
+        }
+    }
+}

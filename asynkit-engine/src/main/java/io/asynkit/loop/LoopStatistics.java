@@ -1,0 +1,43 @@
+package io.asynkit.loop;
+
+/**
+ * A consistent snapshot of a loop's counters, taken under the loop's lock.
+ *
+ * @param name             the loop's name
+ * @param policy           how the ready queue is ordered
+ * @param hookAvailable    false for a degraded loop (see {@link MissingHookPolicy#DEGRADE})
+ * @param carriers         configured carrier threads
+ * @param spareCarriers    extra carriers currently alive to compensate for pinned tasks
+ * @param queueLength      entries in the ready queue (tasks and callbacks)
+ * @param runnable         tasks in the ready queue
+ * @param running          tasks mounted on a carrier
+ * @param blocked          tasks parked outside the queue
+ * @param tasksStarted     tasks started since the loop was built (adopted threads included)
+ * @param tasksCompleted   tasks whose thread has ended
+ * @param adoptedThreads   virtual threads started by other code from inside tasks and adopted
+ * @param dispatches       times a carrier mounted a task or ran a callback
+ * @param callbacksRun     callbacks run
+ * @param compensations    spare carriers started because a task held its carrier while parked
+ */
+public record LoopStatistics(
+        String name,
+        SchedulingPolicy policy,
+        boolean hookAvailable,
+        int carriers,
+        int spareCarriers,
+        int queueLength,
+        int runnable,
+        int running,
+        int blocked,
+        long tasksStarted,
+        long tasksCompleted,
+        long adoptedThreads,
+        long dispatches,
+        long callbacksRun,
+        long compensations) {
+
+    /** Tasks alive now: {@code runnable + running + blocked}. */
+    public int liveTasks() {
+        return runnable + running + blocked;
+    }
+}

@@ -1,0 +1,141 @@
+package io.asynkit.loop;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The one place that touches JDK internals: the package-private constructor
+ * {@code java.lang.ThreadBuilders$VirtualThreadBuilder(Executor)}, which creates virtual threads
+ * whose scheduler is an executor of ours.
+ *
+ * <p>Probed once per JVM. The probe resolves the constructor and then runs one virtual thread on a
+ * test executor, so "available" means the hook works here, not merely that it exists. When it does
+ * not work, {@link #problem()} says why and names the flag that fixes it; nothing outside this class
+ * ever sees an {@code InaccessibleObjectException}.
+ */
+final class SchedulerHook {
+
+    /** The JVM option that makes the hook accessible. */
+    static final String FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
+
+    private static final String BUILDER_CLASS = "java.lang.ThreadBuilders$VirtualThreadBuilder";
+
+    private static final SchedulerHook INSTANCE = probe();
+
+    private final MethodHandle constructor; // (Executor) -> Thread.Builder.OfVirtual, null when unavailable
+    private final String problem;           // null when available
+    private volatile Field continuationThreadField; // VirtualThread captured by its continuation Runnable
+
+    private SchedulerHook(MethodHandle constructor, String problem) {
+        this.constructor = constructor;
+        this.problem = problem;
+    }
+
+    static SchedulerHook get() {
+        return INSTANCE;
+    }
+
+    boolean isAvailable() {
+        return problem == null;
+    }
+
+    /** Why the hook cannot be used, with the fix; {@code null} when it can. */
+    String problem() {
+        return problem;
+    }
+
+    /** A builder of virtual threads that hand every start and resume to {@code scheduler}. */
+    Thread.Builder.OfVirtual builder(Executor scheduler) {
+        if (constructor == null) {
+            throw new IllegalStateException(problem);
+        }
+        try {
+            return (Thread.Builder.OfVirtual) constructor.invokeExact(scheduler);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("JDK virtual-thread builder failed", t);
+        }
+    }
+
+    /**
+     * The virtual thread that a continuation {@code Runnable} (as handed to a scheduler) belongs to,
+     * or {@code null} if this JDK builds that Runnable in a way we do not recognise. Used only to
+     * name and track virtual threads that libraries start from inside a task (they inherit the task's
+     * scheduler), never on the hot path of the loop's own tasks.
+     */
+    Thread threadOf(Runnable continuation) {
+        try {
+            Field field = continuationThreadField;
+            if (field == null || field.getDeclaringClass() != continuation.getClass()) {
+                field = null;
+                for (Field candidate : continuation.getClass().getDeclaredFields()) {
+                    if (Thread.class.isAssignableFrom(candidate.getType())) {
+                        candidate.setAccessible(true);
+                        field = candidate;
+                        break;
+                    }
+                }
+                if (field == null) {
+                    return null;
+                }
+                continuationThreadField = field;
+            }
+            return (Thread) field.get(continuation);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static SchedulerHook probe() {
+        MethodHandle constructor;
+        try {
+            Class<?> builderClass = Class.forName(BUILDER_CLASS);
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(builderClass, MethodHandles.lookup());
+            constructor = lookup.findConstructor(builderClass, MethodType.methodType(void.class, Executor.class))
+                    .asType(MethodType.methodType(Thread.Builder.OfVirtual.class, Executor.class));
+        } catch (IllegalAccessException | RuntimeException e) {
+            // InaccessibleObjectException and IllegalAccessException both mean "not opened".
+            return new SchedulerHook(null, "the JDK's virtual-thread scheduler hook is not accessible: start the JVM with "
+                    + FLAG + " (Maven Surefire: <argLine>; spring-boot:run: <jvmArguments>; an executable jar: the "
+                    + "manifest entry 'Add-Opens: java.base/java.lang'; an IDE: the run configuration's VM options). "
+                    + "Cause: " + e);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return new SchedulerHook(null, "this JDK (" + Runtime.version() + ") has no " + BUILDER_CLASS
+                    + "(Executor) constructor; asynkit needs JDK 21 to 25. Cause: " + e);
+        }
+        String failure = selfTest(constructor);
+        return new SchedulerHook(failure == null ? constructor : null, failure);
+    }
+
+    /** Runs one virtual thread on a scheduler of ours; returns null on success, else the problem. */
+    private static String selfTest(MethodHandle constructor) {
+        AtomicReference<Runnable> submitted = new AtomicReference<>();
+        CountDownLatch ran = new CountDownLatch(1);
+        try {
+            Executor capture = submitted::set;
+            Thread.Builder.OfVirtual builder = (Thread.Builder.OfVirtual) constructor.invokeExact(capture);
+            Thread probe = builder.name("asynkit-hook-probe").unstarted(ran::countDown);
+            probe.start();
+            Runnable continuation = submitted.get();
+            if (continuation == null) {
+                return "the JDK did not hand the probe thread to its scheduler; asynkit cannot schedule on JDK "
+                        + Runtime.version();
+            }
+            Thread carrier = Thread.ofPlatform().daemon().name("asynkit-hook-probe-carrier").start(continuation);
+            if (!ran.await(10, TimeUnit.SECONDS)) {
+                return "a virtual thread on a custom scheduler did not run within 10 s on JDK " + Runtime.version();
+            }
+            carrier.join(TimeUnit.SECONDS.toMillis(10));
+            return null;
+        } catch (Throwable t) {
+            return "the JDK's virtual-thread scheduler hook failed its self-test on JDK " + Runtime.version() + ": " + t;
+        }
+    }
+}

@@ -1,0 +1,323 @@
+package io.asynkit.loop;
+
+import io.asynkit.priority.Priority;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A unit of concurrent work on a {@link Loop}: a virtual thread whose scheduler is the loop, and the
+ * {@link Future} of its result.
+ *
+ * <pre>{@code
+ * try (Loop loop = Loop.builder().name("api").carriers(2).build()) {
+ *     Task<String> page = loop.newTask().name("fetch").priority(Priority.HIGH).start(() -> http.get(url));
+ *     System.out.println(page.get());
+ * }
+ * }</pre>
+ *
+ * <p><b>States.</b> {@link #taskState()} is tracked by the loop at every scheduling point: a task is
+ * {@code RUNNABLE} while it waits in the ready queue, {@code RUNNING} while mounted on a carrier,
+ * {@code BLOCKED} while parked for any reason (a lock, a future, a sleep, socket I/O), and
+ * {@code DONE} once its thread has ended. {@link #isDone()} follows the {@code Future} contract instead:
+ * it becomes true as soon as the result is set or the task is cancelled, which may be a moment before
+ * the thread itself has unwound.
+ *
+ * <p><b>Cancellation</b> ({@link #cancel(boolean)} with {@code true}) completes the future with a
+ * {@link CancellationException} at once and interrupts the task's thread, so a blocked task wakes up
+ * with {@link InterruptedException} (or a closed channel) at its blocking point. A task cancelled
+ * before it first ran never runs its body.
+ *
+ * <p><b>Priority.</b> {@link #setPriority} may be called from any thread. A task waiting in the ready
+ * queue is re-ordered at once; otherwise the new priority applies the next time the task becomes
+ * runnable. {@link #effectivePriority()} is what the queue uses.
+ *
+ * <p><b>Adopted threads.</b> A virtual thread that library code starts with {@code Thread.ofVirtual()}
+ * from inside a task inherits the task's scheduler (a JDK rule). The loop adopts such threads as tasks
+ * of its own: they are scheduled, counted and listed like any other task ({@link #isAdopted()} is
+ * true), and their future completes with {@code null} when the thread ends.
+ *
+ * <p>Memory effects: actions of a task happen-before the completion of its future, as for
+ * {@link CompletableFuture}.
+ *
+ * @param <T> the result type
+ */
+public final class Task<T> extends ReadyEntry implements Future<T> {
+
+    private static final ScopedValue<Task<?>> CURRENT = ScopedValue.newInstance();
+    private static final AtomicLong IDS = new AtomicLong();
+    /** Adopted tasks by thread: they do not run our body, so CURRENT is never bound for them. */
+    private static final Map<Thread, Task<?>> ADOPTED = new ConcurrentHashMap<>();
+
+    private final Loop loop;
+    private final long id;
+    private final String name;
+    private final Callable<? extends T> body;   // null for adopted threads
+    private final boolean reportFailures;       // fire-and-forget: nobody holds the future
+    private final CompletableFuture<T> result = new CompletableFuture<>();
+    final Thread thread;
+    private volatile double priority;
+
+    // Guarded by the loop's lock.
+    TaskState state = TaskState.NEW;
+    Runnable continuation;        // the JDK's Runnable that mounts this thread; set on first dispatch
+    long dispatches;              // how many times a carrier has mounted this task
+    long stateSince;              // System.nanoTime() when the task entered its state
+    int insertPosition = -1;      // >= 0: the next time it becomes runnable, insert at this position
+    Task<?> previousLive;         // links of the loop's registry of live tasks
+    Task<?> nextLive;
+
+    Task(Loop loop, String name, double priority, Callable<? extends T> body, boolean reportFailures) {
+        this.loop = loop;
+        this.id = IDS.incrementAndGet();
+        this.name = name;
+        this.priority = Priority.check(priority);
+        this.body = body;
+        this.reportFailures = reportFailures;
+        Thread.Builder.OfVirtual builder = loop.threadBuilder(this::dispatch);
+        if (name != null) {
+            builder.name(name);
+        }
+        this.thread = builder.unstarted(this::runBody);
+    }
+
+    /** An adopted virtual thread: started by other code, inheriting a task's scheduler. */
+    private Task(Loop loop, Thread thread, double priority) {
+        this.loop = loop;
+        this.id = IDS.incrementAndGet();
+        this.name = thread == null || thread.getName().isEmpty() ? null : thread.getName();
+        this.priority = priority;
+        this.body = null;
+        this.reportFailures = false;
+        this.thread = thread;
+    }
+
+    static Task<Void> adopt(Loop loop, Thread thread, double priority) {
+        Task<Void> task = new Task<>(loop, thread, priority);
+        if (thread != null) {
+            ADOPTED.put(thread, task);
+        }
+        return task;
+    }
+
+    /**
+     * The task the calling code runs in.
+     *
+     * @throws IllegalStateException if the caller is not running inside an asynkit task
+     */
+    public static Task<?> current() {
+        Task<?> task = currentOrNull();
+        if (task == null) {
+            throw new IllegalStateException("not inside an asynkit task: the current thread is " + Thread.currentThread()
+                    + "; call this from code that runs as a task (Loop.newTask(), Loop.submit(), Loop.run())");
+        }
+        return task;
+    }
+
+    /** The task the calling code runs in, or {@code null} outside any task. */
+    public static Task<?> currentOrNull() {
+        if (CURRENT.isBound()) {
+            return CURRENT.get();
+        }
+        Thread thread = Thread.currentThread();
+        return thread.isVirtual() ? ADOPTED.get(thread) : null;
+    }
+
+    /** True if the calling code runs inside an asynkit task. */
+    public static boolean isInTask() {
+        return currentOrNull() != null;
+    }
+
+    // ---- identity -------------------------------------------------------------------------------
+
+    /** A process-wide unique id, increasing in creation order. */
+    public long id() {
+        return id;
+    }
+
+    /** The name given at creation, or {@code "task-<id>"}. */
+    public String name() {
+        return name != null ? name : "task-" + id;
+    }
+
+    /** The loop that schedules this task. */
+    public Loop loop() {
+        return loop;
+    }
+
+    /** True for a virtual thread started by other code from inside a task, which the loop adopted. */
+    public boolean isAdopted() {
+        return body == null;
+    }
+
+    // ---- scheduling state -----------------------------------------------------------------------
+
+    /** The scheduling state, exact at the moment of the call (see the class comment). */
+    public TaskState taskState() {
+        return loop.stateOf(this);
+    }
+
+    /** Nanoseconds since the task entered its current {@link #taskState()}. */
+    public long nanosInState() {
+        return loop.nanosInState(this);
+    }
+
+    /** How many times a carrier has mounted this task so far. */
+    public long dispatchCount() {
+        return loop.dispatchCountOf(this);
+    }
+
+    /**
+     * The task's current stack: where it is blocked when {@code BLOCKED}, a sample when
+     * {@code RUNNING}, empty when not started or done.
+     */
+    public StackTraceElement[] stackTrace() {
+        return thread == null ? new StackTraceElement[0] : thread.getStackTrace();
+    }
+
+    // ---- priority -------------------------------------------------------------------------------
+
+    /** The task's own priority (lower runs first). */
+    public double priority() {
+        return priority;
+    }
+
+    /**
+     * Changes the task's priority. If the task waits in the ready queue it is re-ordered at once;
+     * otherwise the priority applies at its next scheduling point.
+     *
+     * @throws IllegalArgumentException for NaN or an infinite value
+     */
+    public void setPriority(double priority) {
+        this.priority = Priority.check(priority);
+        loop.priorityChanged(this);
+    }
+
+    /**
+     * The priority the ready queue orders this task by. Equal to {@link #priority()} unless the task
+     * inherits a better one (from waiters on locks it holds) or is boosted against starvation.
+     */
+    public double effectivePriority() {
+        return priority;
+    }
+
+    // ---- Future ---------------------------------------------------------------------------------
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = result.cancel(false);
+        if (cancelled && mayInterruptIfRunning && thread != null) {
+            thread.interrupt();
+        }
+        return cancelled;
+    }
+
+    /** Cancels the task and interrupts its thread: {@code cancel(true)}. */
+    public boolean cancel() {
+        return cancel(true);
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return result.isCancelled();
+    }
+
+    @Override
+    public boolean isDone() {
+        return result.isDone();
+    }
+
+    @Override
+    public T get() throws InterruptedException, ExecutionException {
+        return result.get();
+    }
+
+    @Override
+    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        return result.get(timeout, unit);
+    }
+
+    /**
+     * A {@link CompletableFuture} that completes with this task. Completing it does not affect the
+     * task; cancelling it cancels the task.
+     */
+    public CompletableFuture<T> toCompletableFuture() {
+        CompletableFuture<T> view = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                Task.this.cancel(true);
+                return super.cancel(mayInterruptIfRunning);
+            }
+        };
+        result.whenComplete((value, failure) -> {
+            if (failure != null) {
+                view.completeExceptionally(failure);
+            } else {
+                view.complete(value);
+            }
+        });
+        return view;
+    }
+
+    /** This task's result as a read-only {@link CompletionStage}. */
+    public CompletionStage<T> asCompletionStage() {
+        return result.minimalCompletionStage();
+    }
+
+    @Override
+    public String toString() {
+        return "Task[#" + id + " '" + name() + "' " + taskState() + " priority=" + Priority.describe(priority)
+                + " loop=" + loop.name() + (isAdopted() ? " adopted" : "") + "]";
+    }
+
+    // ---- engine internals ----------------------------------------------------------------------
+
+    /** The Executor the JDK hands this thread's continuation to (and those of threads it starts). */
+    private void dispatch(Runnable continuation) {
+        loop.schedule(this, continuation);
+    }
+
+    @Override
+    void runOnCarrier() {
+        continuation.run();
+    }
+
+    /** Starts the thread; the first dispatch registers the task with the loop. */
+    void start() {
+        thread.start();
+    }
+
+    /** The body of the task's virtual thread. */
+    private void runBody() {
+        try {
+            if (!result.isDone()) { // cancelled before it first ran: never run the body
+                T value = ScopedValue.where(CURRENT, this).call(body::call);
+                result.complete(value);
+            }
+        } catch (Throwable failure) {
+            if (result.completeExceptionally(failure) && reportFailures) {
+                loop.reportUncaught(this, failure);
+            }
+        } finally {
+            loop.bodyFinished(this);
+        }
+    }
+
+    /** Called by the loop when an adopted thread has ended. */
+    void adoptedThreadEnded() {
+        if (thread != null) {
+            ADOPTED.remove(thread, this);
+        }
+        result.complete(null);
+    }
+}

@@ -1,0 +1,71 @@
+package io.asynkit.loop;
+
+import io.asynkit.priority.Priority;
+
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Options for a new task; obtained from {@link Loop#newTask()}.
+ *
+ * <pre>{@code
+ * Task<Integer> answer = loop.newTask().name("answer").priority(Priority.HIGH).start(() -> 42);
+ * }</pre>
+ *
+ * <p>Unless set, the name is {@code "task-<id>"} and the priority is inherited from the creating
+ * task (or {@link Priority#NORMAL} when created outside any task).
+ */
+public final class TaskBuilder {
+
+    private final Loop loop;
+    private String name;
+    private double priority = Double.NaN; // NaN: inherit
+
+    TaskBuilder(Loop loop) {
+        this.loop = loop;
+    }
+
+    /** Names the task (and its virtual thread, as seen in thread dumps). */
+    public TaskBuilder name(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    /**
+     * Sets the task's priority; lower runs first.
+     *
+     * @throws IllegalArgumentException for NaN or an infinite value
+     */
+    public TaskBuilder priority(double priority) {
+        this.priority = Priority.check(priority);
+        return this;
+    }
+
+    /**
+     * Creates the task and makes it runnable.
+     *
+     * @throws RejectedExecutionException if the loop is shut down
+     */
+    public <T> Task<T> start(Callable<T> body) {
+        Objects.requireNonNull(body, "body");
+        return loop.startTask(name, resolvedPriority(), body, false);
+    }
+
+    /** Creates a task for {@code body} and makes it runnable; its result is {@code null}. */
+    public Task<Void> start(Runnable body) {
+        Objects.requireNonNull(body, "body");
+        return start(() -> {
+            body.run();
+            return null;
+        });
+    }
+
+    private double resolvedPriority() {
+        if (!Double.isNaN(priority)) {
+            return priority;
+        }
+        Task<?> creator = Task.currentOrNull();
+        return creator != null ? creator.priority() : Priority.NORMAL;
+    }
+}
