@@ -64,6 +64,10 @@ public final class Handle extends ReadyEntry {
         }
     }
 
+    Runnable action() {
+        return action;
+    }
+
     void cancelQuietly() {
         if (!ran) {
             cancelled = true;

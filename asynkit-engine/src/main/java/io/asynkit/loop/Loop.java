@@ -4,12 +4,14 @@ import io.asynkit.priority.Priority;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -94,6 +96,7 @@ public final class Loop extends AbstractExecutorService {
     private final Condition workAvailable = lock.newCondition();
     private final ReadyQueue queue;
     private final Map<Runnable, Task<?>> adoptedByContinuation = new IdentityHashMap<>();
+    private final Set<Handle> pendingTimers = Collections.newSetFromMap(new IdentityHashMap<>());
     private final int[] stateCounts = new int[TaskState.values().length];
     private final List<Carrier> carriers = new CopyOnWriteArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -410,6 +413,7 @@ public final class Loop extends AbstractExecutorService {
         lock.lock();
         try {
             rejectIfTerminated("callLater");
+            pendingTimers.add(handle);
             handle.timer = t.schedule(() -> enqueueTimedOut(handle), saturatedNanos(delay), TimeUnit.NANOSECONDS);
         } finally {
             lock.unlock();
@@ -421,6 +425,7 @@ public final class Loop extends AbstractExecutorService {
         lock.lock();
         try {
             handle.timer = null;
+            pendingTimers.remove(handle);
             if (runState == RunState.TERMINATED || handle.isCancelled()) {
                 handle.cancelQuietly();
                 return;
@@ -439,6 +444,7 @@ public final class Loop extends AbstractExecutorService {
     void unqueue(Handle handle) {
         lock.lock();
         try {
+            pendingTimers.remove(handle);
             queue.remove(handle);
         } finally {
             lock.unlock();
@@ -855,11 +861,12 @@ public final class Loop extends AbstractExecutorService {
                 queue.remove(handle);
             }
         }
+        for (Handle handle : pendingTimers) {
+            handle.cancelQuietly();
+        }
+        pendingTimers.clear();
         ScheduledThreadPoolExecutor t = timer;
         if (t != null) {
-            for (Runnable pending : t.getQueue()) {
-                ((java.util.concurrent.Future<?>) pending).cancel(false);
-            }
             t.shutdown();
         }
         workAvailable.signalAll();

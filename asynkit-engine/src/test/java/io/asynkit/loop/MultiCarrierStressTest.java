@@ -1,0 +1,168 @@
+package io.asynkit.loop;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Bounded stress on a multi-carrier loop: nothing lost, nothing run twice, counters add up. */
+@Timeout(120)
+class MultiCarrierStressTest {
+
+    @Test
+    void everyTaskFromManySubmittersCompletesExactlyOnce() throws Exception {
+        int submitters = 8;
+        int perSubmitter = 20_000;
+        int total = submitters * perSubmitter;
+        AtomicIntegerArray runs = new AtomicIntegerArray(total * 2);
+        ReentrantLock shared = new ReentrantLock();
+        try (Loop loop = Loop.builder().name("stress").carriers(2).build()) {
+            List<Task<?>> tasks = java.util.Collections.synchronizedList(new ArrayList<>(total * 2));
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> threads = new ArrayList<>();
+            for (int s = 0; s < submitters; s++) {
+                int base = s * perSubmitter;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        throw new RuntimeException(e);
+                    }
+                    for (int i = 0; i < perSubmitter; i++) {
+                        int id = base + i;
+                        tasks.add(loop.submit(() -> {
+                            runs.incrementAndGet(id);
+                            switch (id % 4) {
+                                case 0 -> { // spawn a child and wait for it
+                                    Task<?> child = Loop.current().submit(() -> runs.incrementAndGet(total + id));
+                                    child.get();
+                                }
+                                case 1 -> { // contend on a lock
+                                    shared.lock();
+                                    try {
+                                        Thread.yield();
+                                    } finally {
+                                        shared.unlock();
+                                    }
+                                }
+                                case 2 -> Thread.sleep(0, 1_000); // a timer round trip
+                                default -> Thread.yield();
+                            }
+                            return id;
+                        }));
+                    }
+                }));
+            }
+            go.countDown();
+            for (Thread t : threads) {
+                t.join();
+            }
+            for (Task<?> t : tasks) {
+                t.get(60, TimeUnit.SECONDS);
+            }
+            for (int id = 0; id < total; id++) {
+                assertThat(runs.get(id)).as("runs of task %d", id).isEqualTo(1);
+                assertThat(runs.get(total + id)).as("runs of child %d", id).isEqualTo(id % 4 == 0 ? 1 : 0);
+            }
+            awaitQuiet(loop);
+            LoopStatistics stats = loop.statistics();
+            assertThat(stats.tasksStarted()).isEqualTo(total + total / 4);
+            assertThat(stats.tasksCompleted()).isEqualTo(stats.tasksStarted());
+            assertThat(stats.liveTasks()).isZero();
+            assertThat(stats.queueLength()).isZero();
+        }
+    }
+
+    @Test
+    void parkUnparkPingPongLosesNoWakeUp() throws Exception {
+        int rounds = 100_000;
+        try (Loop loop = Loop.builder().name("pingpong").carriers(2).build()) {
+            CompletableFuture<Thread> pongThread = new CompletableFuture<>();
+            int[] turn = {0}; // guarded by turn-taking through volatile-like park/unpark hand-off below
+            java.util.concurrent.atomic.AtomicInteger ball = new java.util.concurrent.atomic.AtomicInteger();
+            Task<Integer> ping = loop.submit(() -> {
+                Thread pong = pongThread.get();
+                for (int i = 0; i < rounds; i++) {
+                    while (ball.get() != 2 * i) {
+                        LockSupport.park();
+                    }
+                    ball.incrementAndGet();
+                    LockSupport.unpark(pong);
+                }
+                return rounds;
+            });
+            Task<Integer> pong = loop.submit(() -> {
+                pongThread.complete(Thread.currentThread());
+                Thread pingThread = null;
+                for (int i = 0; i < rounds; i++) {
+                    while (ball.get() != 2 * i + 1) {
+                        LockSupport.park();
+                    }
+                    ball.incrementAndGet();
+                    if (pingThread == null) {
+                        pingThread = threadOf(ping);
+                    }
+                    LockSupport.unpark(pingThread);
+                }
+                return rounds;
+            });
+            assertThat(ping.get(60, TimeUnit.SECONDS)).isEqualTo(rounds);
+            assertThat(pong.get(60, TimeUnit.SECONDS)).isEqualTo(rounds);
+            assertThat(ball.get()).isEqualTo(2 * rounds);
+            assertThat(turn[0]).isZero();
+        }
+    }
+
+    private static Thread threadOf(Task<?> task) {
+        return task.thread;
+    }
+
+    @Test
+    void concurrentReprioritisingAndIntrospectionKeepTheRegistryConsistent() throws Exception {
+        try (Loop loop = Loop.builder().name("introspect").carriers(2).build()) {
+            List<Task<?>> tasks = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                tasks.add(loop.submit(() -> {
+                    for (int k = 0; k < 10; k++) {
+                        Thread.yield();
+                    }
+                    return null;
+                }));
+            }
+            java.util.Random random = new java.util.Random(1);
+            boolean anyLive = true;
+            while (anyLive) {
+                for (int i = 0; i < 50; i++) {
+                    tasks.get(random.nextInt(tasks.size())).setPriority(random.nextInt(21) - 10);
+                }
+                LoopStatistics stats = loop.statistics();
+                assertThat(stats.liveTasks()).isLessThanOrEqualTo(tasks.size());
+                assertThat(stats.running()).isLessThanOrEqualTo(2 + stats.spareCarriers());
+                anyLive = tasks.stream().anyMatch(t -> !t.isDone());
+            }
+            for (Task<?> t : tasks) {
+                t.get(30, TimeUnit.SECONDS);
+            }
+            awaitQuiet(loop);
+            assertThat(loop.statistics().tasksCompleted()).isEqualTo(2_000);
+        }
+    }
+
+    /** Futures complete a moment before their threads end; wait until the loop has seen every end. */
+    static void awaitQuiet(Loop loop) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (loop.statistics().liveTasks() > 0) {
+            assertThat(System.nanoTime()).as("loop %s goes quiet", loop.name()).isLessThan(deadline);
+            Thread.sleep(1);
+        }
+    }
+}
