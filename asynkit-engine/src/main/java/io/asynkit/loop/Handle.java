@@ -68,13 +68,10 @@ public final class Handle extends ReadyEntry {
         return action;
     }
 
+    /** Marks a callback that never ran as cancelled (the loop terminated); its timer is dropped with the loop's. */
     void cancelQuietly() {
         if (!ran) {
             cancelled = true;
-            ScheduledFuture<?> pending = timer;
-            if (pending != null) {
-                pending.cancel(false);
-            }
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -91,7 +92,11 @@ public final class Loop extends AbstractExecutorService {
     private final SchedulerHook hook;
     private final boolean hooked;
 
-    /** Guards the ready queue, the registry, every task's scheduling fields and the counters. */
+    /**
+     * Guards the ready queue, the registry, every task's scheduling fields and the counters. Taken only
+     * through {@link #acquire()}: a task must never park on it (see there), and no code may park while
+     * holding it.
+     */
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition workAvailable = lock.newCondition();
     private final ReadyQueue queue;
@@ -140,7 +145,7 @@ public final class Loop extends AbstractExecutorService {
             this.watchdog = null;
             return;
         }
-        lock.lock();
+        acquire();
         try {
             for (int i = 0; i < carrierCount; i++) {
                 startCarrier(false);
@@ -169,11 +174,28 @@ public final class Loop extends AbstractExecutorService {
     }
 
     /**
+     * The shared loop for work started outside any loop, such as an eager call from a platform
+     * thread that then blocks: built on first use with one carrier per available processor and the
+     * PRIORITY policy, never closed (its threads are daemons).
+     *
+     * @throws HookUnavailableException if this JVM lacks the scheduler hook
+     */
+    public static Loop common() {
+        return CommonLoop.INSTANCE;
+    }
+
+    private static final class CommonLoop {
+        static final Loop INSTANCE = builder().name("asynkit-common")
+                .carriers(Runtime.getRuntime().availableProcessors()).build();
+    }
+
+    /**
      * The loop of the task the caller runs in.
      *
      * @throws IllegalStateException outside any task
      */
     public static Loop current() {
+        Task.rejectInsideSynchronous("use the current loop");
         return Task.current().loop();
     }
 
@@ -248,17 +270,32 @@ public final class Loop extends AbstractExecutorService {
     @Override
     public void execute(Runnable body) {
         Objects.requireNonNull(body, "body");
+        Task.rejectInsideSynchronous("create a task");
         Task<?> creator = Task.currentOrNull();
-        startTask(null, creator != null ? creator.priority() : Priority.NORMAL, () -> {
+        startTask(null, creator != null ? creator.priority() : Priority.NORMAL, null, () -> {
             body.run();
             return null;
         }, true);
     }
 
-    <T> Task<T> startTask(String taskName, double priority, Callable<T> body, boolean reportFailures) {
-        Task<T> task = new Task<>(this, taskName, priority, body, reportFailures);
+    <T> Task<T> newTask(String taskName, double priority, ScopedValueBindings bindings, Callable<T> body) {
+        acquire();
+        try {
+            if (runState != RunState.RUNNING) {
+                throw new RejectedExecutionException("loop '" + name + "' is shut down and accepts no new tasks; task "
+                        + (taskName != null ? taskName : "(unnamed)") + " rejected");
+            }
+        } finally {
+            lock.unlock();
+        }
+        return new Task<>(this, taskName, priority, bindings, body, false);
+    }
+
+    <T> Task<T> startTask(String taskName, double priority, ScopedValueBindings bindings, Callable<T> body,
+            boolean reportFailures) {
+        Task<T> task = new Task<>(this, taskName, priority, bindings, body, reportFailures);
         if (!hooked) {
-            lock.lock();
+            acquire();
             try {
                 rejectIfShutDown(task);
                 register(task);
@@ -282,12 +319,17 @@ public final class Loop extends AbstractExecutorService {
         if (!hooked) {
             return List.of();
         }
-        lock.lock();
+        acquire();
         try {
             List<Task<?>> result = new ArrayList<>();
             for (ReadyEntry e : queue.inRunOrder()) {
                 if (e instanceof Task<?> t) {
                     result.add(t);
+                }
+            }
+            for (Task<?> t = liveHead; t != null; t = t.nextLive) {
+                if (t.state == TaskState.RUNNABLE && t.carrier != null) {
+                    result.add(t); // posted to a platform thread that carries it inline
                 }
             }
             return result;
@@ -307,7 +349,7 @@ public final class Loop extends AbstractExecutorService {
     }
 
     private List<Task<?>> tasksMatching(Predicate<Task<?>> filter) {
-        lock.lock();
+        acquire();
         try {
             List<Task<?>> result = new ArrayList<>(liveTasks);
             for (Task<?> t = liveHead; t != null; t = t.nextLive) {
@@ -325,7 +367,7 @@ public final class Loop extends AbstractExecutorService {
 
     /** The number of entries (tasks and callbacks) in the ready queue. */
     public int queueLength() {
-        lock.lock();
+        acquire();
         try {
             return queue.size();
         } finally {
@@ -352,7 +394,7 @@ public final class Loop extends AbstractExecutorService {
         Objects.requireNonNull(task, "task");
         requireHook("queueInsertPosition");
         requireOwn(task);
-        lock.lock();
+        acquire();
         try {
             if (!task.isQueued()) {
                 throw notRunnable(task, "reinsert");
@@ -370,7 +412,7 @@ public final class Loop extends AbstractExecutorService {
     /** Runs {@code action} on a carrier after the entries already in the ready queue. */
     public Handle callSoon(Runnable action) {
         Handle handle = newHandle(action);
-        lock.lock();
+        acquire();
         try {
             rejectIfTerminated("callSoon");
             queue.add(handle, Priority.NORMAL);
@@ -390,7 +432,7 @@ public final class Loop extends AbstractExecutorService {
     public Handle callAtPosition(int position, Runnable action) {
         Handle handle = newHandle(action);
         requireHook("callAtPosition");
-        lock.lock();
+        acquire();
         try {
             rejectIfTerminated("callAtPosition");
             checkPosition(position, queue.size());
@@ -410,19 +452,24 @@ public final class Loop extends AbstractExecutorService {
         }
         Handle handle = newHandle(action);
         ScheduledThreadPoolExecutor t = timer();
-        lock.lock();
+        acquire();
         try {
             rejectIfTerminated("callLater");
             pendingTimers.add(handle);
-            handle.timer = t.schedule(() -> enqueueTimedOut(handle), saturatedNanos(delay), TimeUnit.NANOSECONDS);
         } finally {
             lock.unlock();
+        }
+        // outside the lock: the timer's own lock may park, and nothing may park holding ours
+        ScheduledFuture<?> scheduled = t.schedule(() -> enqueueTimedOut(handle), saturatedNanos(delay), TimeUnit.NANOSECONDS);
+        handle.timer = scheduled;
+        if (handle.isCancelled()) {
+            scheduled.cancel(false);
         }
         return handle;
     }
 
     private void enqueueTimedOut(Handle handle) {
-        lock.lock();
+        acquire();
         try {
             handle.timer = null;
             pendingTimers.remove(handle);
@@ -442,7 +489,7 @@ public final class Loop extends AbstractExecutorService {
     }
 
     void unqueue(Handle handle) {
-        lock.lock();
+        acquire();
         try {
             pendingTimers.remove(handle);
             queue.remove(handle);
@@ -454,7 +501,7 @@ public final class Loop extends AbstractExecutorService {
     private ScheduledThreadPoolExecutor timer() {
         ScheduledThreadPoolExecutor t = timer;
         if (t == null) {
-            lock.lock();
+            acquire();
             try {
                 rejectIfTerminated("callLater");
                 t = timer;
@@ -474,7 +521,7 @@ public final class Loop extends AbstractExecutorService {
 
     /** A consistent snapshot of the loop's counters. */
     public LoopStatistics statistics() {
-        lock.lock();
+        acquire();
         try {
             int runnable;
             int running;
@@ -503,7 +550,7 @@ public final class Loop extends AbstractExecutorService {
     /** Stops accepting new tasks; tasks already started run to their end. */
     @Override
     public void shutdown() {
-        lock.lock();
+        acquire();
         try {
             if (runState == RunState.RUNNING) {
                 runState = RunState.SHUTDOWN;
@@ -529,9 +576,18 @@ public final class Loop extends AbstractExecutorService {
         return List.of();
     }
 
+    private void cancelAllBut(Task<?> survivor) {
+        shutdown();
+        for (Task<?> task : allTasks()) {
+            if (task != survivor) {
+                task.cancel(true);
+            }
+        }
+    }
+
     @Override
     public boolean isShutdown() {
-        lock.lock();
+        acquire();
         try {
             return runState != RunState.RUNNING;
         } finally {
@@ -585,7 +641,7 @@ public final class Loop extends AbstractExecutorService {
 
     private void abandonRemainingTasks() {
         List<Task<?>> stuck = allTasks();
-        lock.lock();
+        acquire();
         try {
             terminate();
         } finally {
@@ -594,6 +650,14 @@ public final class Loop extends AbstractExecutorService {
         if (!stuck.isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "asynkit loop ''{0}'' closed with {1} task(s) that ignored cancellation "
                     + "and were abandoned: {2}", name, stuck.size(), stuck);
+        }
+    }
+
+    /** Stops the timer thread once the loop has terminated; never under the loop's lock. */
+    private void stopTimer() {
+        ScheduledThreadPoolExecutor t = timer;
+        if (t != null && isTerminated()) {
+            t.shutdownNow();
         }
     }
 
@@ -607,9 +671,9 @@ public final class Loop extends AbstractExecutorService {
             LockSupport.unpark(watchdog);
             joinQuietly(watchdog);
         }
+        stopTimer();
         ScheduledThreadPoolExecutor t = timer;
         if (t != null) {
-            t.shutdownNow();
             try {
                 t.awaitTermination(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -642,7 +706,7 @@ public final class Loop extends AbstractExecutorService {
      * another: it never blocks beyond the loop's lock.
      */
     void schedule(Task<?> owner, Runnable continuation) {
-        lock.lock();
+        acquire();
         try {
             Task<?> task = owner;
             if (owner.continuation == null) {
@@ -670,6 +734,11 @@ public final class Loop extends AbstractExecutorService {
     private void makeRunnable(Task<?> task) {
         setState(task, TaskState.RUNNABLE);
         int position = task.insertPosition;
+        if (task.carrier != null) {
+            task.insertPosition = -1;
+            task.carrier.post(task, position == 0);
+            return;
+        }
         if (position >= 0) {
             task.insertPosition = -1;
             queue.insert(Math.min(position, queue.size()), task);
@@ -736,7 +805,7 @@ public final class Loop extends AbstractExecutorService {
             ReadyEntry last = null;
             long lastDispatch = 0;
             Task<?> endedAdopted = null;
-            lock.lock();
+            acquire();
             try {
                 for (;;) {
                     if (last != null) {
@@ -748,7 +817,7 @@ public final class Loop extends AbstractExecutorService {
                             try {
                                 endedAdopted.adoptedThreadEnded(); // completes a future: never under our lock
                             } finally {
-                                lock.lock();
+                                acquire();
                             }
                             endedAdopted = null;
                         }
@@ -776,7 +845,7 @@ public final class Loop extends AbstractExecutorService {
                     } catch (Throwable failure) {
                         reportUncaught(next, failure);
                     } finally {
-                        lock.lock();
+                        acquire();
                     }
                 }
             } finally {
@@ -793,6 +862,7 @@ public final class Loop extends AbstractExecutorService {
         dispatches++;
         if (entry instanceof Task<?> task) {
             setState(task, TaskState.RUNNING);
+            task.mounted = true;
             return ++task.dispatches;
         }
         callbacksRun++;
@@ -810,6 +880,8 @@ public final class Loop extends AbstractExecutorService {
         if (!(entry instanceof Task<?> task) || task.dispatches != dispatch) {
             return null;
         }
+        task.mounted = false;
+        Drive drive = task.drive;
         if (task.thread != null && !task.thread.isAlive()) {
             setState(task, TaskState.DONE);
             unregister(task);
@@ -819,11 +891,22 @@ public final class Loop extends AbstractExecutorService {
                 adoptedByContinuation.remove(task.continuation);
                 adopted = task;
             }
+            if (task.carrier != null) {
+                task.carrier.carried.remove(task);
+                task.carrier = null;
+            }
+            if (drive != null) {
+                drive.afterDispatch(true, false);
+            }
             terminateIfIdle();
             return adopted;
         }
-        if (task.state == TaskState.RUNNING) {
+        boolean requeued = task.state != TaskState.RUNNING; // made runnable again during the dispatch
+        if (!requeued && !task.handingOff) {
             setState(task, TaskState.BLOCKED);
+        }
+        if (drive != null) {
+            drive.afterDispatch(false, requeued);
         }
         return null;
     }
@@ -833,7 +916,7 @@ public final class Loop extends AbstractExecutorService {
         if (hooked) {
             return;
         }
-        lock.lock();
+        acquire();
         try {
             setState(task, TaskState.DONE);
             unregister(task);
@@ -865,10 +948,6 @@ public final class Loop extends AbstractExecutorService {
             handle.cancelQuietly();
         }
         pendingTimers.clear();
-        ScheduledThreadPoolExecutor t = timer;
-        if (t != null) {
-            t.shutdown();
-        }
         workAvailable.signalAll();
         terminated.countDown();
         if (watchdog != null) {
@@ -910,10 +989,10 @@ public final class Loop extends AbstractExecutorService {
                 carrier.seenParked = parked;
                 carrier.lastSeenSerial = serial;
             }
-            lock.lock();
+            acquire();
             try {
                 if (runState == RunState.TERMINATED) {
-                    return;
+                    break;
                 }
                 pinnedCarriers = pinned;
                 while (sparesAlive < Math.min(pinned, maxSpareCarriers) && !queue.isEmpty()) {
@@ -923,13 +1002,173 @@ public final class Loop extends AbstractExecutorService {
                 lock.unlock();
             }
         }
+        stopTimer();
+    }
+
+    /**
+     * Takes the loop's lock. A virtual thread spins instead of parking: a task parked on this lock could
+     * only be resumed by a carrier, and the carriers may all be waiting for this very lock, which the
+     * lock would hand to the parked task first: a deadlock. Critical sections are short and never park,
+     * so the spin is brief. Platform threads (carriers, timers, submitters) park as usual.
+     */
+    private void acquire() {
+        if (Thread.currentThread().isVirtual()) {
+            while (!lock.tryLock()) {
+                Thread.onSpinWait();
+            }
+        } else {
+            lock.lock();
+        }
+    }
+
+    // ---- support for Drive ----------------------------------------------------------------------
+
+    void lock() {
+        acquire();
+    }
+
+    void unlock() {
+        lock.unlock();
+    }
+
+    void requireHookFor(String operation) {
+        requireHook(operation);
+    }
+
+    /** Starts a driven task so that it runs before anything else queued. */
+    void startDriven(Task<?> task) {
+        acquire();
+        try {
+            task.insertPosition = 0;
+        } finally {
+            lock.unlock();
+        }
+        task.start();
+    }
+
+    /** Takes a runnable task out of the ready queue (it stays RUNNABLE; the caller re-homes it). Under the lock. */
+    void unqueueTask(Task<?> task) {
+        queue.remove(task);
+    }
+
+    /**
+     * Wakes a task parked in an engine hand-off so that it runs next. Under the lock. A task that has
+     * not unmounted yet just gets the permit, and its park returns at once.
+     */
+    void resumeAtHead(Task<?> task) {
+        if (!task.mounted) {
+            task.insertPosition = 0;
+        }
+        LockSupport.unpark(task.thread);
+    }
+
+    void setHandingOff(Task<?> task, boolean handingOff) {
+        acquire();
+        try {
+            task.handingOff = handingOff;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs a task posted to an inline carrier on the calling platform thread, until it parks or ends. */
+    void runInline(Task<?> task) {
+        long dispatch;
+        Task<?> endedAdopted;
+        acquire();
+        try {
+            dispatch = beginDispatch(task);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            task.runOnCarrier();
+        } catch (Throwable failure) {
+            reportUncaught(task, failure);
+        } finally {
+            acquire();
+            try {
+                endedAdopted = finishDispatch(task, dispatch);
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (endedAdopted != null) {
+            endedAdopted.adoptedThreadEnded();
+        }
+    }
+
+    /** Hands a task carried inline back to this loop; a continuation already posted is queued. Under the lock. */
+    void releaseFromInline(Task<?> task) {
+        InlineCarrier inline = task.carrier;
+        if (inline == null) {
+            return;
+        }
+        task.carrier = null;
+        inline.carried.remove(task);
+        if (inline.unpost(task)) {
+            queue.add(task, task.effectivePriority());
+            signalWork();
+        }
+    }
+
+    /** Holds a parked task in {@code pen}: its wake-ups wait there for the next drive. Under the lock. */
+    void moveToHoldingPen(Task<?> task, InlineCarrier pen) {
+        InlineCarrier inline = task.carrier;
+        boolean posted;
+        if (inline != null) {
+            inline.carried.remove(task);
+            posted = inline.unpost(task);
+        } else {
+            posted = queue.remove(task);
+        }
+        task.carrier = pen;
+        if (posted) {
+            pen.post(task, true);
+        }
+    }
+
+    /** The next drive takes a held task: to its inline carrier, or to the head of the queue. Under the lock. */
+    void takeFromHoldingPen(Task<?> task, InlineCarrier pen, InlineCarrier inline) {
+        boolean posted = pen.unpost(task);
+        task.carrier = inline;
+        if (inline != null) {
+            inline.carried.add(task);
+            if (posted) {
+                inline.post(task, true);
+            }
+        } else if (posted) {
+            queue.insert(0, task);
+            signalWork();
+        }
+    }
+
+    /** Ends an inline carrier's session: every task it still carries goes back to its loop. */
+    void releaseInline(InlineCarrier inline) {
+        acquire();
+        try {
+            for (Task<?> task : new ArrayList<>(inline.carried)) {
+                task.loop().releaseFromInlineLocked(task);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void releaseFromInlineLocked(Task<?> task) {
+        acquire();
+        try {
+            releaseFromInline(task);
+        } finally {
+            lock.unlock();
+        }
     }
 
     // ---- support for Task and Scheduling --------------------------------------------------------
 
     TaskState stateOf(Task<?> task) {
         if (hooked) {
-            lock.lock();
+            acquire();
             try {
                 return task.state;
             } finally {
@@ -948,7 +1187,7 @@ public final class Loop extends AbstractExecutorService {
     }
 
     long nanosInState(Task<?> task) {
-        lock.lock();
+        acquire();
         try {
             return task.state == TaskState.NEW ? 0 : System.nanoTime() - task.stateSince;
         } finally {
@@ -957,7 +1196,7 @@ public final class Loop extends AbstractExecutorService {
     }
 
     long dispatchCountOf(Task<?> task) {
-        lock.lock();
+        acquire();
         try {
             return task.dispatches;
         } finally {
@@ -969,7 +1208,7 @@ public final class Loop extends AbstractExecutorService {
         if (!hooked) {
             return;
         }
-        lock.lock();
+        acquire();
         try {
             queue.reprioritize(task, task.effectivePriority());
         } finally {
@@ -980,7 +1219,7 @@ public final class Loop extends AbstractExecutorService {
     /** Yields the current task so that it resumes after exactly {@code position} entries have run. */
     void yieldToPosition(Task<?> current, int position) {
         requireHook("sleepInsert");
-        lock.lock();
+        acquire();
         try {
             checkPosition(position, queue.size());
             current.insertPosition = position;
@@ -997,7 +1236,7 @@ public final class Loop extends AbstractExecutorService {
         if (target == current) {
             throw new IllegalArgumentException("task " + current.name() + " cannot switch to itself");
         }
-        lock.lock();
+        acquire();
         try {
             if (!target.isQueued()) {
                 throw notRunnable(target, "switch to");
@@ -1018,7 +1257,7 @@ public final class Loop extends AbstractExecutorService {
         try {
             Thread.yield();
         } finally {
-            lock.lock();
+            acquire();
             try {
                 current.insertPosition = -1; // only still set if the yield did not unmount (a pinned task)
             } finally {
@@ -1213,7 +1452,15 @@ public final class Loop extends AbstractExecutorService {
             Objects.requireNonNull(main, "main");
             Loop loop = build();
             try {
-                Task<T> task = loop.newTask().name(loop.name()).start(main);
+                // Cancel what main leaves behind from inside main's task, before anything else can run, so
+                // that (as with asyncio.run) nothing runs once main has returned, deterministically.
+                Task<T> task = loop.newTask().name(loop.name()).start(() -> {
+                    try {
+                        return main.call();
+                    } finally {
+                        loop.cancelAllBut(Task.current());
+                    }
+                });
                 try {
                     return task.get();
                 } catch (ExecutionException e) {

@@ -31,10 +31,53 @@ final class SchedulerHook {
     private final MethodHandle constructor; // (Executor) -> Thread.Builder.OfVirtual, null when unavailable
     private final String problem;           // null when available
     private volatile Field continuationThreadField; // VirtualThread captured by its continuation Runnable
+    private final MethodHandle captureBindings; // ScopedValue.scopedValueBindings(): the current snapshot
+    private final MethodHandle installBindings; // Thread.setScopedValueBindings(Object): for the current thread
 
     private SchedulerHook(MethodHandle constructor, String problem) {
         this.constructor = constructor;
         this.problem = problem;
+        MethodHandle capture = null;
+        MethodHandle install = null;
+        if (problem == null) {
+            try {
+                capture = MethodHandles.privateLookupIn(ScopedValue.class, MethodHandles.lookup())
+                        .findStatic(ScopedValue.class, "scopedValueBindings",
+                                MethodType.methodType(Class.forName("java.lang.ScopedValue$Snapshot")))
+                        .asType(MethodType.methodType(Object.class));
+                install = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                        .findStatic(Thread.class, "setScopedValueBindings", MethodType.methodType(void.class, Object.class));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                capture = null; // scoped values then simply are not inherited
+                install = null;
+            }
+        }
+        this.captureBindings = capture;
+        this.installBindings = install;
+    }
+
+    /** The calling thread's ScopedValue bindings (an opaque JDK snapshot), or null if unsupported. */
+    Object captureScopedValueBindings() {
+        if (captureBindings == null) {
+            return null;
+        }
+        try {
+            return (Object) captureBindings.invokeExact();
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    /** Makes {@code bindings} (from {@link #captureScopedValueBindings()}) the calling thread's bindings. */
+    void installScopedValueBindings(Object bindings) {
+        if (installBindings == null || bindings == null) {
+            return;
+        }
+        try {
+            installBindings.invokeExact(bindings);
+        } catch (Throwable t) {
+            throw new IllegalStateException("could not install inherited ScopedValue bindings", t);
+        }
     }
 
     static SchedulerHook get() {

@@ -144,6 +144,10 @@ public final class Scheduling {
      */
     public static void yieldNow() {
         Thread.yield();
+        Throwable thrown = Task.takeThrownException();
+        if (thrown != null) {
+            throw unchecked(thrown);
+        }
     }
 
     /**
@@ -158,8 +162,12 @@ public final class Scheduling {
         }
         if (duration.isZero()) {
             yieldNow();
-        } else {
+            return;
+        }
+        try {
             Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            throw rethrowThrownInto(e);
         }
     }
 
@@ -177,6 +185,29 @@ public final class Scheduling {
             return future.get();
         } catch (ExecutionException e) {
             throw new CompletionException(e.getCause());
+        } catch (InterruptedException e) {
+            throw rethrowThrownInto(e);
         }
+    }
+
+    /** If an exception was thrown into the current task ({@link Task#throwInto}), throws it; else returns {@code e}. */
+    private static InterruptedException rethrowThrownInto(InterruptedException e) {
+        Throwable thrown = Task.takeThrownException();
+        if (thrown == null) {
+            return e;
+        }
+        thrown.addSuppressed(e);
+        if (thrown instanceof InterruptedException interrupted) {
+            return interrupted;
+        }
+        throw unchecked(thrown);
+    }
+
+    private static RuntimeException unchecked(Throwable thrown) {
+        return switch (thrown) {
+            case RuntimeException unchecked -> unchecked;
+            case Error error -> throw error;
+            default -> new CompletionException(thrown);
+        };
     }
 }

@@ -3,9 +3,11 @@ package io.asynkit.loop;
 import io.asynkit.priority.Priority;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -65,8 +67,11 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
     private final Callable<? extends T> body;   // null for adopted threads
     private final boolean reportFailures;       // fire-and-forget: nobody holds the future
     private final CompletableFuture<T> result = new CompletableFuture<>();
+    private final ScopedValueBindings scopedValues; // installed before the body runs; null: none
     final Thread thread;
     private volatile double priority;
+    private volatile Throwable pendingThrow;        // raised at the next asynkit-aware blocking point
+    volatile boolean synchronous;                   // runs inside awaitSync: must not block or create tasks
 
     // Guarded by the loop's lock.
     TaskState state = TaskState.NEW;
@@ -76,12 +81,18 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
     int insertPosition = -1;      // >= 0: the next time it becomes runnable, insert at this position
     Task<?> previousLive;         // links of the loop's registry of live tasks
     Task<?> nextLive;
+    boolean mounted;              // a carrier (or an inline carrier) is running it right now
+    InlineCarrier carrier;        // non-null: continuations go to this platform thread, not the queue
+    Drive drive;                  // non-null while a caller waits for this task's segment to end
+    boolean handingOff;           // parked while driving another task: not blocked, still RUNNING
 
-    Task(Loop loop, String name, double priority, Callable<? extends T> body, boolean reportFailures) {
+    Task(Loop loop, String name, double priority, ScopedValueBindings scopedValues, Callable<? extends T> body,
+            boolean reportFailures) {
         this.loop = loop;
         this.id = IDS.incrementAndGet();
         this.name = name;
         this.priority = Priority.check(priority);
+        this.scopedValues = scopedValues;
         this.body = body;
         this.reportFailures = reportFailures;
         Thread.Builder.OfVirtual builder = loop.threadBuilder(this::dispatch);
@@ -97,6 +108,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
         this.id = IDS.incrementAndGet();
         this.name = thread == null || thread.getName().isEmpty() ? null : thread.getName();
         this.priority = priority;
+        this.scopedValues = null;
         this.body = null;
         this.reportFailures = false;
         this.thread = thread;
@@ -183,6 +195,66 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
      */
     public StackTraceElement[] stackTrace() {
         return thread == null ? new StackTraceElement[0] : thread.getStackTrace();
+    }
+
+    /**
+     * True while the task runs inside {@code awaitSync} (or is driven by such a task): it must
+     * complete without blocking, and creating tasks or using the loop from it is an error.
+     */
+    public boolean isSynchronous() {
+        return synchronous;
+    }
+
+    static void rejectInsideSynchronous(String action) {
+        Task<?> current = currentOrNull();
+        if (current != null && current.synchronous) {
+            throw new IllegalStateException("cannot " + action + " inside awaitSync (task " + current.name() + "): "
+                    + "code run synchronously must complete without a loop; use eager(...) for nested calls");
+        }
+    }
+
+    // ---- interrupts -----------------------------------------------------------------------------
+
+    /**
+     * Raises {@code exception} in this task at its current blocking point: the task is interrupted,
+     * so a JDK blocking call (sleep, {@code Future.get}, a lock, an interruptible channel) returns with
+     * {@link InterruptedException} (or {@code ClosedByInterruptException}), and asynkit's own waits
+     * ({@link Scheduling#await}, {@link Scheduling#sleep}, monitors, generators) throw
+     * {@code exception} itself. A second call before delivery replaces the first exception.
+     *
+     * @throws NullPointerException  if {@code exception} is null
+     * @throws IllegalStateException if the task is done, cancelled, or the calling task itself
+     */
+    public void throwInto(Throwable exception) {
+        Objects.requireNonNull(exception, "exception");
+        if (currentOrNull() == this) {
+            throw new IllegalStateException("task " + name() + " cannot throw into itself; just throw");
+        }
+        if (isCancelled()) {
+            throw new IllegalStateException("task " + name() + " has a pending cancellation; cannot throw into it");
+        }
+        if (taskState() == TaskState.DONE || thread == null || (taskState() != TaskState.NEW && !thread.isAlive())) {
+            throw new IllegalStateException("task " + name() + " is done; cannot throw into it");
+        }
+        pendingThrow = exception;
+        thread.interrupt();
+    }
+
+    /**
+     * For asynkit-aware waits: if an exception was thrown into the current task with
+     * {@link #throwInto}, clears it and the interrupt status and returns it; otherwise null.
+     */
+    public static Throwable takeThrownException() {
+        Task<?> current = currentOrNull();
+        if (current == null) {
+            return null;
+        }
+        Throwable pending = current.pendingThrow;
+        if (pending != null) {
+            current.pendingThrow = null;
+            Thread.interrupted();
+        }
+        return pending;
     }
 
     // ---- priority -------------------------------------------------------------------------------
@@ -301,11 +373,16 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
     private void runBody() {
         try {
             if (!result.isDone()) { // cancelled before it first ran: never run the body
+                if (scopedValues != null) {
+                    SchedulerHook.get().installScopedValueBindings(scopedValues.snapshot);
+                }
                 T value = ScopedValue.where(CURRENT, this).call(body::call);
                 result.complete(value);
             }
         } catch (Throwable failure) {
-            if (result.completeExceptionally(failure) && reportFailures) {
+            // As FutureTask does: a body that throws a CancellationException failed, it was not cancelled.
+            Throwable stored = failure instanceof CancellationException ? new CompletionException(failure) : failure;
+            if (result.completeExceptionally(stored) && reportFailures) {
                 loop.reportUncaught(this, failure);
             }
         } finally {

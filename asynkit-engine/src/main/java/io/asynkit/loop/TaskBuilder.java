@@ -21,6 +21,7 @@ public final class TaskBuilder {
     private final Loop loop;
     private String name;
     private double priority = Double.NaN; // NaN: inherit
+    private ScopedValueBindings scopedValues;
 
     TaskBuilder(Loop loop) {
         this.loop = loop;
@@ -43,13 +44,23 @@ public final class TaskBuilder {
     }
 
     /**
+     * Gives the task these {@link ScopedValue} bindings (for example {@link ScopedValueBindings#capture()}
+     * to inherit the creating thread's).
+     */
+    public TaskBuilder scopedValues(ScopedValueBindings bindings) {
+        this.scopedValues = Objects.requireNonNull(bindings, "bindings");
+        return this;
+    }
+
+    /**
      * Creates the task and makes it runnable.
      *
      * @throws RejectedExecutionException if the loop is shut down
      */
     public <T> Task<T> start(Callable<T> body) {
         Objects.requireNonNull(body, "body");
-        return loop.startTask(name, resolvedPriority(), body, false);
+        Task.rejectInsideSynchronous("create a task");
+        return loop.startTask(name, resolvedPriority(), scopedValues, body, false);
     }
 
     /** Creates a task for {@code body} and makes it runnable; its result is {@code null}. */
@@ -59,6 +70,15 @@ public final class TaskBuilder {
             body.run();
             return null;
         });
+    }
+
+    /**
+     * Creates the task without starting it: for {@link Drive#of(Task)}, which starts it on the
+     * caller's behalf. A task that is never driven never runs.
+     */
+    public <T> Task<T> unstarted(Callable<T> body) {
+        Objects.requireNonNull(body, "body");
+        return loop.newTask(name, resolvedPriority(), scopedValues, body);
     }
 
     private double resolvedPriority() {
