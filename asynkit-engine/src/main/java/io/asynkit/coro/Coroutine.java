@@ -1,0 +1,114 @@
+package io.asynkit.coro;
+
+import io.asynkit.loop.Drive;
+import io.asynkit.loop.Loop;
+import io.asynkit.loop.Task;
+import io.asynkit.loop.TaskState;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A callable being driven: its task (on the caller's loop, or the common loop for callers outside
+ * any loop) and the {@link Drive} that runs it on the caller's behalf. The shared core of
+ * {@link CoroStart}, {@link Coroutines#awaitSync}, {@link BoundMonitor} and {@link Generator}.
+ */
+final class Coroutine<T> {
+
+    final Task<T> task;
+    final Drive drive;
+
+    private Coroutine(Task<T> task) {
+        this.task = task;
+        this.drive = Drive.of(task);
+    }
+
+    static <T> Coroutine<T> create(String kind, Callable<T> body, Context context) {
+        Task<?> caller = Task.currentOrNull();
+        Loop loop = caller != null ? caller.loop() : Loop.common();
+        Task<T> task = loop.newTask().name(kind + "-" + Thread.currentThread().threadId() + "-" + System.nanoTime())
+                .scopedValues(context.scopedValues()).unstarted(context.around(body));
+        return new Coroutine<>(task);
+    }
+
+    Drive.Outcome step(Drive.Until until) {
+        return drive.run(until);
+    }
+
+    boolean hasEnded() {
+        return task.isDone() && task.taskState() == TaskState.DONE;
+    }
+
+    /** The value, or the failure rethrown as it was thrown (checked exceptions included). */
+    T valueOrThrow() throws Exception {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            throw rethrowable(e.getCause());
+        }
+    }
+
+    /** The failure of an ended task, or null if it returned a value. */
+    Throwable failure() {
+        try {
+            task.get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (CancellationException e) {
+            return e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e;
+        }
+    }
+
+    /**
+     * The task parked in a synchronous drive: raise a {@link SynchronousAbort} at its blocking point,
+     * drive it until it has unwound, and produce the error to throw. If the code caught the abort and
+     * returned a value instead, that value is the result.
+     */
+    T abortSynchronous(Drive.Until until) throws SynchronousError {
+        StackTraceElement[] where = task.stackTrace();
+        SynchronousAbort abort = new SynchronousAbort("aborted: " + describe() + " would block at "
+                + (where.length > 0 ? where[0] : "an unknown point"));
+        abort.setStackTrace(where);
+        Drive.Outcome outcome = drive.run(until, () -> task.throwInto(abort));
+        if (outcome != Drive.Outcome.FINISHED) {
+            task.cancel(true);
+            throw new SynchronousError(describe() + " failed to complete synchronously, and ignored the "
+                    + "SynchronousAbort: it blocked again while unwinding (it was cancelled and left to its loop)", abort);
+        }
+        Throwable failure = failure();
+        if (failure == null) {
+            return task.resultNow();
+        }
+        if (failure != abort) {
+            abort.addSuppressed(failure);
+        }
+        throw new SynchronousError(describe() + " failed to complete synchronously: it would block", abort);
+    }
+
+    /**
+     * Throws {@code exception} into the parked task (a JDK wait sees it as an interrupt; asynkit's
+     * waits throw it) and drives it to its next park or end.
+     */
+    Drive.Outcome throwAndStep(Throwable exception, Drive.Until until) {
+        return drive.run(until, () -> task.throwInto(exception));
+    }
+
+    String describe() {
+        return "coroutine " + task.name();
+    }
+
+    static Exception rethrowable(Throwable t) {
+        if (t instanceof Error error) {
+            throw error;
+        }
+        if (t instanceof Exception exception) {
+            return exception;
+        }
+        return new ExecutionException(t);
+    }
+}
