@@ -118,6 +118,7 @@ public final class Loop extends AbstractExecutorService {
     private long dispatches;
     private long callbacksRun;
     private long compensations;
+    private long clock; // System.nanoTime() at the latest dispatch of any carrier
 
     private volatile ScheduledThreadPoolExecutor timer; // created on first callLater
     private final Thread watchdog;
@@ -299,7 +300,7 @@ public final class Loop extends AbstractExecutorService {
             try {
                 rejectIfShutDown(task);
                 register(task);
-                setState(task, TaskState.RUNNING);
+                setState(task, TaskState.RUNNING, System.nanoTime());
                 tasksStarted++;
             } finally {
                 lock.unlock();
@@ -732,7 +733,10 @@ public final class Loop extends AbstractExecutorService {
     }
 
     private void makeRunnable(Task<?> task) {
-        setState(task, TaskState.RUNNABLE);
+        // A carrier, or a task mounted on one, uses the carrier clock (read at every dispatch); other
+        // threads (timers, unblockers, submitters) read the time. See also finishDispatch.
+        Thread caller = Thread.currentThread();
+        setState(task, TaskState.RUNNABLE, caller instanceof CarrierThread || caller.isVirtual() ? clock : System.nanoTime());
         int position = task.insertPosition;
         if (task.carrier != null) {
             task.insertPosition = -1;
@@ -778,11 +782,19 @@ public final class Loop extends AbstractExecutorService {
         liveTasks--;
     }
 
-    private void setState(Task<?> task, TaskState state) {
+    private void setState(Task<?> task, TaskState state, long now) {
         stateCounts[task.state.ordinal()]--;
         stateCounts[state.ordinal()]++;
         task.state = state;
-        task.stateSince = System.nanoTime();
+        task.stateSince = now;
+    }
+
+    /** A carrier's platform thread: lets the loop recognise calls made on its own carriers. */
+    private static final class CarrierThread extends Thread {
+        CarrierThread(Runnable body, String name) {
+            super(null, body, name, 0, false);
+            setDaemon(true);
+        }
     }
 
     /** Runs on each carrier thread: take the next entry, run it until it parks or ends, repeat. */
@@ -796,8 +808,7 @@ public final class Loop extends AbstractExecutorService {
 
         Carrier(boolean spare, int number) {
             this.spare = spare;
-            this.thread = Thread.ofPlatform().daemon().name(name + (spare ? "-spare-" : "-carrier-") + number)
-                    .unstarted(this);
+            this.thread = new CarrierThread(this, name + (spare ? "-spare-" : "-carrier-") + number);
         }
 
         @Override
@@ -808,8 +819,10 @@ public final class Loop extends AbstractExecutorService {
             acquire();
             try {
                 for (;;) {
+                    long now = System.nanoTime(); // the carrier clock: one read per dispatch
+                    clock = now;
                     if (last != null) {
-                        endedAdopted = finishDispatch(last, lastDispatch);
+                        endedAdopted = finishDispatch(last, lastDispatch, now);
                         last = null;
                         current = null;
                         if (endedAdopted != null) {
@@ -835,7 +848,7 @@ public final class Loop extends AbstractExecutorService {
                         }
                         continue;
                     }
-                    lastDispatch = beginDispatch(next);
+                    lastDispatch = beginDispatch(next, now);
                     last = next;
                     current = next;
                     serial++;
@@ -858,10 +871,10 @@ public final class Loop extends AbstractExecutorService {
         }
     }
 
-    private long beginDispatch(ReadyEntry entry) {
+    private long beginDispatch(ReadyEntry entry, long now) {
         dispatches++;
         if (entry instanceof Task<?> task) {
-            setState(task, TaskState.RUNNING);
+            setState(task, TaskState.RUNNING, now);
             task.mounted = true;
             return ++task.dispatches;
         }
@@ -876,14 +889,14 @@ public final class Loop extends AbstractExecutorService {
      *
      * @return an adopted task that ended, whose future the caller must complete outside the lock
      */
-    private Task<?> finishDispatch(ReadyEntry entry, long dispatch) {
+    private Task<?> finishDispatch(ReadyEntry entry, long dispatch, long now) {
         if (!(entry instanceof Task<?> task) || task.dispatches != dispatch) {
             return null;
         }
         task.mounted = false;
         Drive drive = task.drive;
         if (task.thread != null && !task.thread.isAlive()) {
-            setState(task, TaskState.DONE);
+            setState(task, TaskState.DONE, now);
             unregister(task);
             tasksCompleted++;
             Task<?> adopted = null;
@@ -902,8 +915,10 @@ public final class Loop extends AbstractExecutorService {
             return adopted;
         }
         boolean requeued = task.state != TaskState.RUNNING; // made runnable again during the dispatch
-        if (!requeued && !task.handingOff) {
-            setState(task, TaskState.BLOCKED);
+        if (requeued) {
+            task.stateSince = now; // queued during the run, with the clock of the dispatch's start
+        } else if (!task.handingOff) {
+            setState(task, TaskState.BLOCKED, now);
         }
         if (drive != null) {
             drive.afterDispatch(false, requeued);
@@ -918,7 +933,7 @@ public final class Loop extends AbstractExecutorService {
         }
         acquire();
         try {
-            setState(task, TaskState.DONE);
+            setState(task, TaskState.DONE, System.nanoTime());
             unregister(task);
             tasksCompleted++;
             terminateIfIdle();
@@ -1077,7 +1092,7 @@ public final class Loop extends AbstractExecutorService {
         Task<?> endedAdopted;
         acquire();
         try {
-            dispatch = beginDispatch(task);
+            dispatch = beginDispatch(task, System.nanoTime());
         } finally {
             lock.unlock();
         }
@@ -1088,7 +1103,7 @@ public final class Loop extends AbstractExecutorService {
         } finally {
             acquire();
             try {
-                endedAdopted = finishDispatch(task, dispatch);
+                endedAdopted = finishDispatch(task, dispatch, System.nanoTime());
             } finally {
                 lock.unlock();
             }

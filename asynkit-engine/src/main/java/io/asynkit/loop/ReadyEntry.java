@@ -6,22 +6,23 @@ package io.asynkit.loop;
  */
 abstract sealed class ReadyEntry permits Task, Handle {
 
-    /** Index in the queue's heap, or -1 when not in the heap. */
-    int heapIndex = -1;
+    /** The priority level the entry is queued in, or null when not in a level. */
+    ReadyQueue.Level level;
+
+    /** Neighbours within the level, in FIFO order. */
+    ReadyEntry previous;
+    ReadyEntry next;
 
     /** True while the entry sits in the queue's positional front section. */
     boolean inFront;
 
-    /** Priority key used by the heap (always 0 on a FIFO loop). */
-    double key;
-
-    /** Insertion sequence: the FIFO tie-break among equal keys. */
+    /** Insertion sequence: orders entries among equal priorities. */
     long sequence;
 
     /** Runs the entry on the calling carrier thread. */
     abstract void runOnCarrier();
 
     final boolean isQueued() {
-        return heapIndex >= 0 || inFront;
+        return level != null || inFront;
     }
 }

@@ -13,23 +13,41 @@ import java.util.List;
  * <ul>
  *   <li>the <em>front</em>: entries placed at an explicit position ({@link #insert}); kept as a plain
  *       list in pop order, since positions are small and rare;</li>
- *   <li>the <em>heap</em>: every other entry, keyed by (priority key, insertion sequence). Lower runs
- *       first; equal keys run first-in first-out. On a FIFO loop every key is 0, so the heap pops in
- *       insertion order and the two policies behave identically when all priorities are equal.</li>
+ *   <li>the <em>levels</em>: every other entry, in one first-in first-out list per distinct priority
+ *       key, the levels sorted by key. Lower runs first; equal keys run in insertion order. On a FIFO
+ *       loop every key is 0, so there is a single level and the two policies behave identically when
+ *       all priorities are equal.</li>
  * </ul>
+ * Real programs use a handful of distinct priorities, so adding and polling cost O(log k) for k
+ * distinct keys plus O(1) list work, whatever the length of the queue; removing an entry is O(1).
  *
  * <p>{@code insert(pos, e)} behaves exactly like {@link List#add(int, Object)} applied to the queue
- * as it would be popped: heap entries ahead of {@code pos} are moved to the front (losing their
+ * as it would be popped: level entries ahead of {@code pos} are moved to the front (losing their
  * priority ordering, as in the Python library) and {@code e} follows them.
  *
  * <p>Not thread-safe: the loop's lock guards every call.
  */
 final class ReadyQueue {
 
+    /** One priority key's entries, linked through {@link ReadyEntry#previous}/{@link ReadyEntry#next}. */
+    static final class Level {
+        final double key;
+        ReadyEntry head;
+        ReadyEntry tail;
+
+        Level(double key) {
+            this.key = key;
+        }
+    }
+
+    /** Above this many levels, empty ones are dropped before a new one is made. */
+    private static final int MAX_IDLE_LEVELS = 32;
+
     private final boolean prioritized;
     private final LinkedList<ReadyEntry> front = new LinkedList<>();
-    private ReadyEntry[] heap = new ReadyEntry[64];
-    private int heapSize;
+    private Level[] levels = new Level[4]; // sorted by key; may be empty (kept, to avoid churn)
+    private int levelCount;
+    private int size;
     private long nextSequence;
 
     ReadyQueue(boolean prioritized) {
@@ -37,21 +55,18 @@ final class ReadyQueue {
     }
 
     int size() {
-        return front.size() + heapSize;
+        return size;
     }
 
     boolean isEmpty() {
-        return heapSize == 0 && front.isEmpty();
+        return size == 0;
     }
 
     /** Adds {@code e} in priority order (FIFO among equals; FIFO only on a FIFO loop). */
     void add(ReadyEntry e, double priority) {
-        e.key = prioritized ? priority : 0.0;
         e.sequence = nextSequence++;
-        if (heapSize == heap.length) {
-            heap = Arrays.copyOf(heap, heapSize * 2);
-        }
-        siftUp(heapSize++, e);
+        link(levelFor(prioritized ? priority : 0.0), e);
+        size++;
     }
 
     /**
@@ -60,28 +75,33 @@ final class ReadyQueue {
      * @throws IndexOutOfBoundsException if {@code position} is negative or greater than {@link #size()}
      */
     void insert(int position, ReadyEntry e) {
-        if (position < 0 || position > size()) {
+        if (position < 0 || position > size) {
             throw new IndexOutOfBoundsException("position " + position + " is outside the ready queue of length "
-                    + size() + " (valid: 0.." + size() + ")");
+                    + size + " (valid: 0.." + size + ")");
         }
         while (front.size() < position) {
-            ReadyEntry promoted = pollHeap();
+            ReadyEntry promoted = pollLevels();
             promoted.inFront = true;
             front.addLast(promoted);
         }
         e.inFront = true;
         e.sequence = nextSequence++;
         front.add(position, e);
+        size++;
     }
 
     /** Removes and returns the next entry to run, or {@code null} when empty. */
     ReadyEntry poll() {
+        if (size == 0) {
+            return null;
+        }
+        size--;
         if (!front.isEmpty()) {
             ReadyEntry e = front.removeFirst();
             e.inFront = false;
             return e;
         }
-        return heapSize == 0 ? null : pollHeap();
+        return pollLevels();
     }
 
     /** Removes {@code e} if queued; returns whether it was. */
@@ -89,111 +109,151 @@ final class ReadyQueue {
         if (e.inFront) {
             front.remove(e);
             e.inFront = false;
-            return true;
-        }
-        int i = e.heapIndex;
-        if (i < 0) {
+        } else if (e.level != null) {
+            unlink(e);
+        } else {
             return false;
         }
-        ReadyEntry last = heap[--heapSize];
-        heap[heapSize] = null;
-        e.heapIndex = -1;
-        if (last != e) {
-            siftDown(i, last);
-            if (heap[i] == last) {
-                siftUp(i, last);
-            }
-        }
+        size--;
         return true;
     }
 
     /**
-     * Gives a heap entry a new priority, keeping its insertion sequence (so its FIFO rank among equals
-     * is unchanged). Positional entries keep their place.
+     * Gives a queued entry a new priority, keeping its insertion sequence, so its FIFO rank among the
+     * entries of its new priority is that of its original insertion. Positional entries keep their place.
      */
     void reprioritize(ReadyEntry e, double priority) {
-        if (!prioritized || e.heapIndex < 0) {
+        if (!prioritized || e.level == null || e.level.key == priority) {
             return;
         }
-        double old = e.key;
-        e.key = priority;
-        if (priority < old) {
-            siftUp(e.heapIndex, e);
-        } else if (priority > old) {
-            siftDown(e.heapIndex, e);
+        unlink(e);
+        Level level = levelFor(priority);
+        ReadyEntry after = level.tail; // the new place: after the last entry with a smaller sequence
+        while (after != null && after.sequence > e.sequence) {
+            after = after.previous;
+        }
+        e.level = level;
+        e.previous = after;
+        e.next = after == null ? level.head : after.next;
+        if (e.next != null) {
+            e.next.previous = e;
+        } else {
+            level.tail = e;
+        }
+        if (after != null) {
+            after.next = e;
+        } else {
+            level.head = e;
         }
     }
 
-    /** The entries in the order they would be popped. O(n log n); for introspection only. */
+    /** The entries in the order they would be popped. For introspection. */
     List<ReadyEntry> inRunOrder() {
-        List<ReadyEntry> result = new ArrayList<>(size());
+        List<ReadyEntry> result = new ArrayList<>(size);
         result.addAll(front);
-        ReadyEntry[] rest = Arrays.copyOf(heap, heapSize);
-        Arrays.sort(rest, ReadyQueue::compare);
-        result.addAll(Arrays.asList(rest));
+        for (int i = 0; i < levelCount; i++) {
+            for (ReadyEntry e = levels[i].head; e != null; e = e.next) {
+                result.add(e);
+            }
+        }
         return result;
     }
 
-    /** Iterates the queued entries in no particular order. */
+    /** Iterates the queued entries (in run order). */
     Iterator<ReadyEntry> unordered() {
-        List<ReadyEntry> all = new ArrayList<>(size());
-        all.addAll(front);
-        all.addAll(Arrays.asList(heap).subList(0, heapSize));
-        return all.iterator();
+        return inRunOrder().iterator();
     }
 
-    private ReadyEntry pollHeap() {
-        ReadyEntry top = heap[0];
-        ReadyEntry last = heap[--heapSize];
-        heap[heapSize] = null;
-        if (heapSize > 0) {
-            siftDown(0, last);
-        }
-        top.heapIndex = -1;
-        return top;
+    /** The priority key of a queued level entry (for tests and statistics). */
+    static double keyOf(ReadyEntry e) {
+        return e.level != null ? e.level.key : Double.NaN;
     }
 
-    private static int compare(ReadyEntry a, ReadyEntry b) {
-        return less(a, b) ? -1 : less(b, a) ? 1 : 0;
-    }
-
-    private static boolean less(ReadyEntry a, ReadyEntry b) {
-        return a.key < b.key || (a.key == b.key && a.sequence < b.sequence);
-    }
-
-    private void siftUp(int i, ReadyEntry e) {
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            ReadyEntry p = heap[parent];
-            if (!less(e, p)) {
-                break;
+    private ReadyEntry pollLevels() {
+        for (int i = 0; ; i++) { // callers know the levels hold an entry
+            ReadyEntry e = levels[i].head;
+            if (e != null) {
+                unlink(e);
+                return e;
             }
-            heap[i] = p;
-            p.heapIndex = i;
-            i = parent;
         }
-        heap[i] = e;
-        e.heapIndex = i;
     }
 
-    private void siftDown(int i, ReadyEntry e) {
-        int half = heapSize >>> 1;
-        while (i < half) {
-            int child = 2 * i + 1;
-            ReadyEntry c = heap[child];
-            int right = child + 1;
-            if (right < heapSize && less(heap[right], c)) {
-                child = right;
-                c = heap[child];
-            }
-            if (!less(c, e)) {
-                break;
-            }
-            heap[i] = c;
-            c.heapIndex = i;
-            i = child;
+    private Level levelFor(double key) {
+        int index = search(key);
+        if (index >= 0) {
+            return levels[index];
         }
-        heap[i] = e;
-        e.heapIndex = i;
+        if (levelCount >= MAX_IDLE_LEVELS) {
+            dropEmptyLevels(); // many distinct keys seen over time: forget the empty ones first
+            index = search(key);
+        }
+        int at = -index - 1;
+        if (levelCount == levels.length) {
+            levels = Arrays.copyOf(levels, levelCount * 2);
+        }
+        System.arraycopy(levels, at, levels, at + 1, levelCount - at);
+        Level level = new Level(key);
+        levels[at] = level;
+        levelCount++;
+        return level;
+    }
+
+    /** Binary search on the primitive key (no boxing on the hot path), as {@link Arrays#binarySearch}. */
+    private int search(double key) {
+        int low = 0;
+        int high = levelCount - 1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            double k = levels[mid].key;
+            if (k < key) {
+                low = mid + 1;
+            } else if (k > key) {
+                high = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(low + 1);
+    }
+
+    private static void link(Level level, ReadyEntry e) {
+        e.level = level;
+        e.next = null;
+        e.previous = level.tail;
+        if (level.tail != null) {
+            level.tail.next = e;
+        } else {
+            level.head = e;
+        }
+        level.tail = e;
+    }
+
+    private void unlink(ReadyEntry e) {
+        Level level = e.level;
+        if (e.previous != null) {
+            e.previous.next = e.next;
+        } else {
+            level.head = e.next;
+        }
+        if (e.next != null) {
+            e.next.previous = e.previous;
+        } else {
+            level.tail = e.previous;
+        }
+        e.previous = null;
+        e.next = null;
+        e.level = null;
+    }
+
+    private void dropEmptyLevels() {
+        int kept = 0;
+        for (int i = 0; i < levelCount; i++) {
+            if (levels[i].head != null) {
+                levels[kept++] = levels[i];
+            }
+        }
+        Arrays.fill(levels, kept, levelCount, null);
+        levelCount = kept;
     }
 }

@@ -3,6 +3,7 @@ package io.asynkit.loop;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Field;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -33,13 +34,22 @@ final class SchedulerHook {
     private volatile Field continuationThreadField; // VirtualThread captured by its continuation Runnable
     private final MethodHandle captureBindings; // ScopedValue.scopedValueBindings(): the current snapshot
     private final MethodHandle installBindings; // Thread.setScopedValueBindings(Object): for the current thread
+    private final VarHandle schedulerField;     // VirtualThread.scheduler: tells which task a thread is
 
     private SchedulerHook(MethodHandle constructor, String problem) {
         this.constructor = constructor;
         this.problem = problem;
         MethodHandle capture = null;
         MethodHandle install = null;
+        VarHandle scheduler = null;
         if (problem == null) {
+            try {
+                Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
+                scheduler = MethodHandles.privateLookupIn(virtualThread, MethodHandles.lookup())
+                        .findVarHandle(virtualThread, "scheduler", Executor.class);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                scheduler = null; // Task.current() then relies on a ScopedValue binding
+            }
             try {
                 capture = MethodHandles.privateLookupIn(ScopedValue.class, MethodHandles.lookup())
                         .findStatic(ScopedValue.class, "scopedValueBindings",
@@ -54,6 +64,17 @@ final class SchedulerHook {
         }
         this.captureBindings = capture;
         this.installBindings = install;
+        this.schedulerField = scheduler;
+    }
+
+    /** True if {@link #schedulerOf} works: the task of a thread can be found from the thread. */
+    boolean canReadScheduler() {
+        return schedulerField != null;
+    }
+
+    /** The scheduler (Executor) of a virtual thread created by a builder. */
+    Executor schedulerOf(Thread virtualThread) {
+        return (Executor) schedulerField.get(virtualThread);
     }
 
     /** The calling thread's ScopedValue bindings (an opaque JDK snapshot), or null if unsupported. */

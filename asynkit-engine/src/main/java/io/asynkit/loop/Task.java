@@ -56,7 +56,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Task<T> extends ReadyEntry implements Future<T> {
 
+    /** Only where the scheduler of a thread cannot be read (a degraded loop): the task of the current thread. */
     private static final ScopedValue<Task<?>> CURRENT = ScopedValue.newInstance();
+    private static final SchedulerHook HOOK = SchedulerHook.get();
+    private static final boolean FIND_BY_SCHEDULER = HOOK.canReadScheduler();
     private static final AtomicLong IDS = new AtomicLong();
     /** Adopted tasks by thread: they do not run our body, so CURRENT is never bound for them. */
     private static final Map<Thread, Task<?>> ADOPTED = new ConcurrentHashMap<>();
@@ -95,7 +98,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
         this.scopedValues = scopedValues;
         this.body = body;
         this.reportFailures = reportFailures;
-        Thread.Builder.OfVirtual builder = loop.threadBuilder(this::dispatch);
+        Thread.Builder.OfVirtual builder = loop.threadBuilder(new Dispatcher(this));
         if (name != null) {
             builder.name(name);
         }
@@ -138,11 +141,15 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
 
     /** The task the calling code runs in, or {@code null} outside any task. */
     public static Task<?> currentOrNull() {
-        if (CURRENT.isBound()) {
-            return CURRENT.get();
-        }
         Thread thread = Thread.currentThread();
-        return thread.isVirtual() ? ADOPTED.get(thread) : null;
+        if (!thread.isVirtual()) {
+            return null;
+        }
+        if (FIND_BY_SCHEDULER && HOOK.schedulerOf(thread) instanceof Dispatcher dispatcher) {
+            Task<?> owner = dispatcher.task;
+            return owner.thread == thread ? owner : ADOPTED.get(thread);
+        }
+        return CURRENT.isBound() ? CURRENT.get() : null;
     }
 
     /** True if the calling code runs inside an asynkit task. */
@@ -354,9 +361,21 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
 
     // ---- engine internals ----------------------------------------------------------------------
 
-    /** The Executor the JDK hands this thread's continuation to (and those of threads it starts). */
-    private void dispatch(Runnable continuation) {
-        loop.schedule(this, continuation);
+    /**
+     * The Executor the JDK hands this thread's continuation to (and those of threads it starts, which
+     * inherit it). Being a class of its own, it also tells which task a virtual thread belongs to.
+     */
+    private static final class Dispatcher implements Executor {
+        final Task<?> task;
+
+        Dispatcher(Task<?> task) {
+            this.task = task;
+        }
+
+        @Override
+        public void execute(Runnable continuation) {
+            task.loop.schedule(task, continuation);
+        }
     }
 
     @Override
@@ -376,7 +395,8 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
                 if (scopedValues != null) {
                     SchedulerHook.get().installScopedValueBindings(scopedValues.snapshot);
                 }
-                T value = ScopedValue.where(CURRENT, this).call(body::call);
+                T value = FIND_BY_SCHEDULER && loop.isHookAvailable() ? body.call()
+                        : ScopedValue.where(CURRENT, this).call(body::call);
                 result.complete(value);
             }
         } catch (Throwable failure) {

@@ -128,6 +128,18 @@ class ReadyQueueTest {
     }
 
     @Test
+    void manyDistinctPrioritiesOverTimeDoNotAccumulateLevels() {
+        ReadyQueue q = new ReadyQueue(true);
+        for (int i = 0; i < 10_000; i++) {
+            q.add(entry(i), i * 0.5);
+            q.add(entry(-i), -1);
+            assertThat(idOf(q.poll())).isEqualTo(-i);
+            assertThat(idOf(q.poll())).isEqualTo(i);
+        }
+        assertThat(q.isEmpty()).isTrue();
+    }
+
+    @Test
     void insertOutsideTheQueueIsRejected() {
         ReadyQueue q = new ReadyQueue(true);
         q.add(entry(1), 0);
@@ -158,15 +170,17 @@ class ReadyQueueTest {
             }
         }
         List<ReadyEntry> expected = q.inRunOrder();
+        for (int i = 1; i < expected.size(); i++) {
+            ReadyEntry a = expected.get(i - 1);
+            ReadyEntry b = expected.get(i);
+            double ka = ReadyQueue.keyOf(a);
+            double kb = ReadyQueue.keyOf(b);
+            assertThat(ka < kb || (ka == kb && a.sequence < b.sequence)).as("entry %d before %d", i - 1, i).isTrue();
+        }
         List<ReadyEntry> actual = new ArrayList<>();
         for (ReadyEntry e; (e = q.poll()) != null; ) {
             actual.add(e);
         }
         assertThat(actual).containsExactlyElementsOf(expected).hasSize(entries.size());
-        for (int i = 1; i < actual.size(); i++) {
-            ReadyEntry a = actual.get(i - 1);
-            ReadyEntry b = actual.get(i);
-            assertThat(a.key < b.key || (a.key == b.key && a.sequence < b.sequence)).isTrue();
-        }
     }
 }
