@@ -89,6 +89,7 @@ public final class Loop extends AbstractExecutorService {
     private final Duration cancelTimeout;
     private final long pinnedCheckNanos;
     private final ExceptionHandler exceptionHandler;
+    private final boolean eagerTasks;
     private final SchedulerHook hook;
     private final boolean hooked;
 
@@ -132,6 +133,7 @@ public final class Loop extends AbstractExecutorService {
         this.cancelTimeout = b.cancelTimeout;
         this.pinnedCheckNanos = b.pinnedCheckInterval.toNanos();
         this.exceptionHandler = b.exceptionHandler;
+        this.eagerTasks = b.eagerTasks;
         this.hook = SchedulerHook.get();
         this.hooked = hook.isAvailable();
         this.queue = new ReadyQueue(policy == SchedulingPolicy.PRIORITY);
@@ -215,6 +217,11 @@ public final class Loop extends AbstractExecutorService {
     /** How the ready queue is ordered. */
     public SchedulingPolicy policy() {
         return policy;
+    }
+
+    /** True if tasks created from this loop's tasks start eagerly (see {@link Builder#eagerTasks}). */
+    public boolean isEagerTasks() {
+        return eagerTasks;
     }
 
     /**
@@ -307,7 +314,28 @@ public final class Loop extends AbstractExecutorService {
             }
         }
         task.start(); // hooked: the first dispatch registers the task (see schedule)
+        if (eagerTasks && hooked) {
+            Task<?> creator = Task.currentOrNull();
+            if (creator != null && creator.loop() == this) {
+                descend(creator, task);
+            }
+        }
         return task;
+    }
+
+    /**
+     * Runs {@code child} at once, depth first: the current task resumes right after the child first
+     * parks or ends. On a multi-carrier loop another carrier may already have taken the child, and then
+     * there is nothing to switch to.
+     */
+    void descend(Task<?> current, Task<?> child) {
+        try {
+            switchTo(current, child, 1);
+        } catch (IllegalStateException alreadyTaken) {
+            if (child.taskState() == TaskState.RUNNABLE) {
+                throw alreadyTaken;
+            }
+        }
     }
 
     /** Every live task: runnable, running and blocked. */
@@ -1376,8 +1404,20 @@ public final class Loop extends AbstractExecutorService {
         private Duration cancelTimeout = Duration.ofSeconds(5);
         private Duration pinnedCheckInterval = Duration.ofMillis(10);
         private ExceptionHandler exceptionHandler = ExceptionHandler.logging();
+        private boolean eagerTasks;
 
         private Builder() {
+        }
+
+        /**
+         * Makes every task created from a task of this loop start eagerly, as the Python library's eager
+         * task factory does: the new task runs at once, and its creator resumes right after it first
+         * parks or ends (depth-first execution, as {@link Scheduling#createTaskDescend}). Tasks created
+         * from outside the loop are queued as usual. Default false.
+         */
+        public Builder eagerTasks(boolean eagerTasks) {
+            this.eagerTasks = eagerTasks;
+            return this;
         }
 
         /** Names the loop and its threads. Default {@code "asynkit"}. */

@@ -114,13 +114,8 @@ public final class Scheduling {
             throw new IllegalArgumentException("createTaskDescend needs a task of the current loop '"
                     + current.loop().name() + "', not of '" + task.loop().name() + "'");
         }
-        try {
-            current.loop().switchTo(current, task, 1);
-        } catch (IllegalStateException alreadyTaken) {
-            // on a multi-carrier loop another carrier may have started the task already: nothing to switch to
-            if (task.taskState() == TaskState.RUNNABLE) {
-                throw alreadyTaken;
-            }
+        if (!current.loop().isEagerTasks()) { // an eager-tasks loop has descended already
+            current.loop().descend(current, task);
         }
     }
 

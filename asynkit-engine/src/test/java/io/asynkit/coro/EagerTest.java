@@ -62,6 +62,19 @@ class EagerTest {
     }
 
     @Test
+    void anEagerTasksLoopStartsEveryTaskEagerly() throws Exception {
+        Loop.builder().eagerTasks(true).run(() -> caller(body -> Loop.current().submit(body)));
+        assertThat(log).containsExactly("a", 1, "b", "c", 2);
+        List<String> order = new ArrayList<>();
+        Loop.builder().eagerTasks(true).run(() -> {
+            Task<?> child = Scheduling.createTaskDescend(() -> order.add("child"));
+            order.add("parent");
+            return child.get();
+        });
+        assertThat(order).containsExactly("child", "parent");
+    }
+
+    @Test
     void theReadmeExampleRunsDepthFirstFromAPlatformThread() throws Exception {
         caller(Coroutines::eager);
         assertThat(log).containsExactly("a", 1, "b", "c", 2);
