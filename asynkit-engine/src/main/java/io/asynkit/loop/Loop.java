@@ -22,6 +22,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -108,11 +110,20 @@ public final class Loop extends AbstractExecutorService {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private Task<?> liveHead;
     private int liveTasks;
-    private int idleCarriers;
+    private volatile int idleCarriers; // written under the lock, read by pushers (see schedule)
     private int sparesAlive;
     private int pinnedCarriers;
     private int carrierSerial;
     private RunState runState = RunState.RUNNING;
+    /**
+     * The inbox: tasks handed over by threads that do not hold the lock, pushed without taking it (a
+     * Treiber stack linked through {@link Task#nextInInbox}). Every acquisition of the lock drains it
+     * into the ready queue first, in the order of the pushes, so everything done under the lock sees
+     * every task exactly where it would have been had it been queued directly.
+     */
+    private final AtomicReference<Task<?>> inbox = new AtomicReference<>();
+    private volatile boolean accepting = true;                    // false once shut down
+    private final AtomicInteger startsInFlight = new AtomicInteger(); // first starts between check and push
     private long tasksStarted;
     private long tasksCompleted;
     private long adoptedThreads;
@@ -583,6 +594,7 @@ public final class Loop extends AbstractExecutorService {
         try {
             if (runState == RunState.RUNNING) {
                 runState = RunState.SHUTDOWN;
+                accepting = false;
             }
             terminateIfIdle();
         } finally {
@@ -735,29 +747,95 @@ public final class Loop extends AbstractExecutorService {
      * another: it never blocks beyond the loop's lock.
      */
     void schedule(Task<?> owner, Runnable continuation) {
+        if (owner.carrier == null && !lock.isHeldByCurrentThread()) {
+            if (owner.continuation == null) {
+                admitFirstStart(owner, continuation);
+                return;
+            }
+            if (owner.continuation == continuation) { // a resume: the hot path, no lock
+                push(owner);
+                return;
+            }
+        }
         acquire();
         try {
             Task<?> task = owner;
             if (owner.continuation == null) {
                 rejectIfShutDown(owner);
                 owner.continuation = continuation;
-                register(owner);
-                tasksStarted++;
             } else if (owner.continuation != continuation) {
                 task = adoptedByContinuation.get(continuation);
                 if (task == null) {
                     task = Task.adopt(this, hook.threadOf(continuation), owner.priority());
                     task.continuation = continuation;
                     adoptedByContinuation.put(continuation, task);
-                    register(task);
-                    tasksStarted++;
                     adoptedThreads++;
                 }
             }
-            makeRunnable(task);
+            admit(task);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A first start through the inbox; a start racing with shutdown either gets in or is rejected. */
+    private void admitFirstStart(Task<?> task, Runnable continuation) {
+        startsInFlight.incrementAndGet();
+        try {
+            if (!accepting) {
+                throw rejection(task);
+            }
+            task.continuation = continuation;
+            push(task);
+        } finally {
+            if (startsInFlight.decrementAndGet() == 0 && !accepting) {
+                acquire(); // shutdown may be waiting for this start to land before it terminates
+                try {
+                    terminateIfIdle();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    private void push(Task<?> task) {
+        Task<?> head;
+        do {
+            head = inbox.get();
+            task.nextInInbox = head;
+        } while (!inbox.compareAndSet(head, task));
+        if (idleCarriers > 0) { // pairs with the carrier's re-check of the inbox before it waits
+            acquire();          // draining makes the task runnable and signals an idle carrier
+            lock.unlock();
+        }
+    }
+
+    /** Moves the inbox into the ready queue, oldest push first. Under the lock. */
+    private void drainInbox() {
+        Task<?> stack = inbox.getAndSet(null);
+        Task<?> fifo = null;
+        while (stack != null) {
+            Task<?> next = stack.nextInInbox;
+            stack.nextInInbox = fifo;
+            fifo = stack;
+            stack = next;
+        }
+        while (fifo != null) {
+            Task<?> next = fifo.nextInInbox;
+            fifo.nextInInbox = null;
+            admit(fifo);
+            fifo = next;
+        }
+    }
+
+    /** Registers a task at its first start, and makes it runnable. Under the lock. */
+    private void admit(Task<?> task) {
+        if (task.state == TaskState.NEW) {
+            register(task);
+            tasksStarted++;
+        }
+        makeRunnable(task);
     }
 
     private void makeRunnable(Task<?> task) {
@@ -866,11 +944,14 @@ public final class Loop extends AbstractExecutorService {
                     if (runState == RunState.TERMINATED || (spare && (queue.isEmpty() || sparesAlive > pinnedCarriers))) {
                         return;
                     }
+                    drainInbox(); // also after a wait, which re-takes the lock without acquire()
                     ReadyEntry next = queue.poll();
                     if (next == null) {
                         idleCarriers++;
                         try {
-                            workAvailable.awaitUninterruptibly();
+                            if (inbox.get() == null) { // a push that missed idleCarriers is seen here
+                                workAvailable.awaitUninterruptibly();
+                            }
                         } finally {
                             idleCarriers--;
                         }
@@ -971,7 +1052,7 @@ public final class Loop extends AbstractExecutorService {
     }
 
     private void terminateIfIdle() {
-        if (runState == RunState.SHUTDOWN && liveTasks == 0) {
+        if (runState == RunState.SHUTDOWN && liveTasks == 0 && startsInFlight.get() == 0 && inbox.get() == null) {
             terminate();
         }
     }
@@ -1061,6 +1142,9 @@ public final class Loop extends AbstractExecutorService {
             }
         } else {
             lock.lock();
+        }
+        if (inbox.get() != null) {
+            drainInbox();
         }
     }
 
@@ -1337,9 +1421,13 @@ public final class Loop extends AbstractExecutorService {
 
     private void rejectIfShutDown(Task<?> task) {
         if (runState != RunState.RUNNING) {
-            throw new RejectedExecutionException("loop '" + name + "' is shut down and accepts no new tasks; task "
-                    + task.name() + " rejected");
+            throw rejection(task);
         }
+    }
+
+    private RejectedExecutionException rejection(Task<?> task) {
+        return new RejectedExecutionException("loop '" + name + "' is shut down and accepts no new tasks; task "
+                + task.name() + " rejected");
     }
 
     private void rejectIfTerminated(String operation) {

@@ -1,5 +1,9 @@
 package io.asynkit.examples;
 
+import io.asynkit.coro.Coroutines;
+import io.asynkit.coro.Generator;
+import io.asynkit.coro.GeneratorObject;
+import io.asynkit.coro.SynchronousError;
 import io.asynkit.loop.Loop;
 import io.asynkit.loop.LoopStatistics;
 import io.asynkit.loop.Scheduling;
@@ -89,6 +93,44 @@ public final class EngineTour {
             say("statistics: started=" + stats.tasksStarted() + " dispatches=" + stats.dispatches()
                     + " policy=" + stats.policy() + " carriers=" + stats.carriers());
         }
+        section("6. Eager calls: start now, continue when the call first blocks");
+        List<String> eagerLog = new ArrayList<>();
+        Loop.run(() -> {
+            eagerLog.add("a");
+            CompletableFuture<Void> call = Coroutines.eager(() -> {
+                eagerLog.add("1");
+                Thread.sleep(50); // the call blocks: the caller continues
+                eagerLog.add("2");
+                return null;
+            });
+            eagerLog.add("b");
+            call.get();
+            return null;
+        });
+        say("log: " + eagerLog + "   (the Python README's depth-first order)");
+
+        section("7. Generators from ordinary code: ayield from any depth, consumed as an Iterator");
+        GeneratorObject<Integer> squares = new GeneratorObject<>();
+        Generator<Integer> generator = squares.generate(() -> {
+            for (int i = 1; i <= 5; i++) {
+                squares.ayield(i * i);
+            }
+            return null;
+        });
+        List<Integer> values = new ArrayList<>();
+        generator.forEach(values::add);
+        say("squares: " + values);
+
+        section("8. awaitSync: code that would block is aborted where it would block");
+        try {
+            Coroutines.awaitSync(() -> {
+                Thread.sleep(1000);
+                return "never";
+            });
+        } catch (SynchronousError e) {
+            say("SynchronousError; it would have blocked at " + e.getCause().getStackTrace()[0]);
+        }
+
         say("\nDone. Tests: ./test   Docs: README.md and docs/");
     }
 
