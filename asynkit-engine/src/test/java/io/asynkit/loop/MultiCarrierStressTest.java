@@ -157,6 +157,45 @@ class MultiCarrierStressTest {
         }
     }
 
+    @Test
+    void shutdownRacingSubmissionLosesNothing() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            Loop loop = Loop.builder().name("race").carriers(2).build();
+            java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger rejected = new java.util.concurrent.atomic.AtomicInteger();
+            List<Thread> submitters = new ArrayList<>();
+            CountDownLatch go = new CountDownLatch(1);
+            for (int s = 0; s < 4; s++) {
+                submitters.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int i = 0; i < 500; i++) {
+                        try {
+                            loop.submit(ran::incrementAndGet);
+                            accepted.incrementAndGet();
+                        } catch (java.util.concurrent.RejectedExecutionException e) {
+                            rejected.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            go.countDown();
+            Thread.sleep(round % 3);
+            loop.shutdown();
+            for (Thread t : submitters) {
+                t.join();
+            }
+            assertThat(loop.awaitTermination(30, TimeUnit.SECONDS)).as("round %d terminates", round).isTrue();
+            assertThat(ran.get()).as("every accepted task ran, round %d", round).isEqualTo(accepted.get());
+            assertThat(accepted.get() + rejected.get()).isEqualTo(2_000);
+            loop.close();
+        }
+    }
+
     /** Futures complete a moment before their threads end; wait until the loop has seen every end. */
     static void awaitQuiet(Loop loop) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
