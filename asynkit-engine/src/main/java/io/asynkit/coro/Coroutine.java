@@ -27,8 +27,7 @@ final class Coroutine<T> {
     static <T> Coroutine<T> create(String kind, Callable<T> body, Context context) {
         Task<?> caller = Task.currentOrNull();
         Loop loop = caller != null ? caller.loop() : Loop.common();
-        Task<T> task = loop.newTask().name(kind + "-" + Thread.currentThread().threadId() + "-" + System.nanoTime())
-                .scopedValues(context.scopedValues()).unstarted(context.around(body));
+        Task<T> task = loop.newTask().name(kind).scopedValues(context.scopedValues()).unstarted(context.around(body));
         return new Coroutine<>(task);
     }
 

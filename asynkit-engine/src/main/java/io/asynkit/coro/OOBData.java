@@ -11,8 +11,18 @@ public class OOBData extends Exception {
     private final transient Object data;
 
     public OOBData(Object data) {
-        super("out-of-band data: " + data, null, false, false);
+        super(null, null, false, false); // no stack trace: this is control flow, thrown once per value
         this.data = data;
+    }
+
+    /** Built on demand: the data's {@code toString()} runs only if someone asks (and may not fail the send). */
+    @Override
+    public String getMessage() {
+        try {
+            return "out-of-band data: " + data;
+        } catch (RuntimeException e) {
+            return "out-of-band data of " + data.getClass().getName() + " (its toString() failed: " + e + ")";
+        }
     }
 
     /** The data the coroutine sent. */

@@ -114,13 +114,19 @@ final class SchedulerHook {
         return problem;
     }
 
+    /**
+     * The probed constructor in a static final field, so that the JIT treats it as a constant on the
+     * task-creation path (an instance field's method handle is invoked generically, and costs).
+     */
+    private static final MethodHandle BUILDER = INSTANCE.constructor;
+
     /** A builder of virtual threads that hand every start and resume to {@code scheduler}. */
     Thread.Builder.OfVirtual builder(Executor scheduler) {
-        if (constructor == null) {
+        if (BUILDER == null) {
             throw new IllegalStateException(problem);
         }
         try {
-            return (Thread.Builder.OfVirtual) constructor.invokeExact(scheduler);
+            return (Thread.Builder.OfVirtual) BUILDER.invokeExact(scheduler);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

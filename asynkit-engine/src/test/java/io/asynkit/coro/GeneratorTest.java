@@ -163,6 +163,19 @@ class GeneratorTest {
     }
 
     @Test
+    void aValueWhoseToStringThrowsIsStillDelivered() {
+        Object awkward = new Object() {
+            @Override
+            public String toString() {
+                throw new UnsupportedOperationException("no toString");
+            }
+        };
+        GeneratorObject<Object> gen = new GeneratorObject<>();
+        assertThat(collect(gen.generate(() -> gen.ayield(awkward)))).containsExactly(awkward);
+        assertThat(new OOBData(awkward).getMessage()).contains("toString() failed");
+    }
+
+    @Test
     void aGeneratorConsumedFromAPlatformThreadMayBlock() {
         GeneratorObject<Integer> gen = new GeneratorObject<>();
         Generator<Integer> slow = gen.generate(() -> {
