@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * The benchmark jar's entry point: runs JMH with the given command line (every JMH option works),
- * with {@link FootprintProfiler} added, then prints asynkit's figures next to its peers' with the ratio
- * and whether the target is met.
+ * with {@link FootprintProfiler} and {@link ProbeProfiler} added, then prints asynkit's figures next to
+ * its peers' with the ratio and whether the target is met.
  * Listing and help options are handed to JMH's own main unchanged.
  */
 public final class BenchMain {
@@ -39,8 +39,9 @@ public final class BenchMain {
             org.openjdk.jmh.Main.main(args);
             return;
         }
-        Options withFootprint = new OptionsBuilder().parent(options).addProfiler(FootprintProfiler.class).build();
-        Collection<RunResult> results = new Runner(withFootprint).run();
+        Options withProfilers = new OptionsBuilder().parent(options).addProfiler(FootprintProfiler.class)
+                .addProfiler(ProbeProfiler.class).build();
+        Collection<RunResult> results = new Runner(withProfilers).run();
         new Summary(results).print(System.out);
     }
 
@@ -62,8 +63,9 @@ public final class BenchMain {
 
         void print(PrintStream out) {
             out.println();
-            out.println("asynkit vs peers (ratio = asynkit / peer for costs, asynkit throughput / peer throughput for (b))");
-            out.printf(Locale.ROOT, "%-34s %-18s %-16s %-18s %-9s %-9s %s%n",
+            out.println("asynkit vs peers (ratio = asynkit / peer: for costs (ns) lower is better, for throughputs "
+                    + "(ops/s, elements/s) higher is better)");
+            out.printf(Locale.ROOT, "%-48s %-20s %-27s %-20s %-9s %-11s %s%n",
                     "figure", "asynkit", "peer", "peer figure", "ratio", "target", "met");
             cost(out, "(a) yield switch, ns/yield", "SwitchBenchmark.yieldSwitch[asynkit]",
                     "SwitchBenchmark.yieldSwitch[jdk-default]", "jdk-default", 1.3);
@@ -79,33 +81,87 @@ public final class BenchMain {
                 throughput(out, "(b) spawn 1M, ops/s (" + ours + ")", "SpawnBenchmark.spawnAndComplete[" + ours + "]",
                         "SpawnBenchmark.spawnAndComplete[pool-2]", "pool-2", Double.NaN);
             }
-            RunResult ours = byKey.get("BlockedFootprintBenchmark.blockedTasks[asynkit]");
-            RunResult peer = byKey.get("BlockedFootprintBenchmark.blockedTasks[virtual-thread]");
-            if (ours != null && peer != null) {
-                Result a = ours.getSecondaryResults().get("bytesPerTask");
-                Result p = peer.getSecondaryResults().get("bytesPerTask");
-                if (a != null && p != null) {
-                    row(out, "(c) retained heap, bytes/task", a.getScore(), a.getScoreError(), "virtual-thread",
-                            p.getScore(), p.getScoreError(), a.getScore() / p.getScore(), "<= 1.5x",
-                            a.getScore() / p.getScore() <= 1.5);
-                }
-            }
-            out.println("(per-task cost of (b) in ns/task is the JMH score; ops/s = 1e9 / score)");
+            compare(out, "(c) retained heap, bytes/task", secondary("BlockedFootprintBenchmark.blockedTasks[asynkit]",
+                            "bytesPerTask"), "virtual-thread",
+                    secondary("BlockedFootprintBenchmark.blockedTasks[virtual-thread]", "bytesPerTask"), true, 1.5);
+
+            Result eager = primary("EagerBenchmark.eager[]");
+            compare(out, "(d) eager call, no park, ns/call", eager, "supplyAsync, vthread",
+                    primary("EagerBenchmark.supplyAsyncVirtual[]"), true, 0.2);
+            compare(out, "(d) eager call, no park, ns/call", eager, "supplyAsync, 1 carrier",
+                    primary("CoroutineOneCarrierJdkBenchmark.supplyAsyncVirtual[]"), true, Double.NaN);
+            compare(out, "(d) eager call, no park, ns/call", eager, "plain task submit+get",
+                    primary("EagerBenchmark.taskSubmitGet[]"), true, Double.NaN);
+            compare(out, "(d) eager call, no park, ns/call", eager, "direct call",
+                    primary("EagerBenchmark.directCall[]"), true, Double.NaN);
+            absolute(out, "(d) eager call, no park, ns/call", eager, "< 2000 ns", eager != null && eager.getScore() < 2000);
+
+            Result parks = secondary("EagerParkBenchmark.eagerParks[]", EagerParkBenchmark.RETURN_NS);
+            absolute(out, "(e) eager call that parks, ns until caller runs", parks, "< 3000 ns",
+                    parks != null && parks.getScore() < 3000);
+            compare(out, "(e) eager call that parks, ns until caller runs", parks, "vthread start+wait",
+                    secondary("EagerParkBenchmark.virtualThreadStartUntilParked[]", EagerParkBenchmark.RETURN_NS), true,
+                    Double.NaN);
+            compare(out, "(e) whole cycle (park, wake, end), ns/call", primary("EagerParkBenchmark.eagerParks[]"),
+                    "vthread start+wait", primary("EagerParkBenchmark.virtualThreadStartUntilParked[]"), true, Double.NaN);
+
+            Result fromTask = primary("GeneratorBenchmark.consume[asynkit-task]");
+            absolute(out, "(f) generator from a task, elements/s", fromTask, ">= 2M/s",
+                    fromTask != null && fromTask.getScore() >= 2e6);
+            compare(out, "(f) generator from a task, elements/s", fromTask, "SynchronousQueue, vthreads",
+                    primary("GeneratorBenchmark.consume[sq-virtual]"), false, Double.NaN);
+            compare(out, "(f) generator from a task, elements/s", fromTask, "SyncQueue, vthr, 1 carrier",
+                    primary("CoroutineOneCarrierJdkBenchmark.sqVirtual[]"), false, Double.NaN);
+            Result sqPlatform = primary("GeneratorBenchmark.consume[sq-platform]");
+            compare(out, "(f) generator from a platform thread, el/s", primary("GeneratorBenchmark.consume[asynkit-platform]"),
+                    "SynchronousQueue, platform", sqPlatform, false, 10);
+            compare(out, "(f) same, -Dasynkit.inlineCarrier=true, el/s",
+                    primary("GeneratorInlineCarrierBenchmark.consume[asynkit-platform-inline]"),
+                    "SynchronousQueue, platform", sqPlatform, false, 10);
+            out.println("(b): ops/s = 1e9 / the JMH score (ns/task); (c): the secondary result bytesPerTask; (e): the "
+                    + "secondary result " + EagerParkBenchmark.RETURN_NS + "; the ± figures are JMH's 99.9% half-widths");
         }
 
-        private void cost(PrintStream out, String figure, String oursKey, String peerKey, String peerName, double target) {
-            RunResult ours = byKey.get(oursKey);
-            RunResult peer = byKey.get(peerKey);
+        private Result primary(String key) {
+            RunResult r = byKey.get(key);
+            return r == null ? null : r.getPrimaryResult();
+        }
+
+        private Result secondary(String key, String name) {
+            RunResult r = byKey.get(key);
+            return r == null ? null : r.getSecondaryResults().get(name);
+        }
+
+        /**
+         * A row comparing two figures; {@code lowerIsBetter} for costs (target: ratio at most
+         * {@code target}), otherwise throughputs (target: ratio at least {@code target}); NaN: no target.
+         */
+        private static void compare(PrintStream out, String figure, Result ours, String peerName, Result peer,
+                                    boolean lowerIsBetter, double target) {
             if (ours == null || peer == null) {
                 return;
             }
-            Result a = ours.getPrimaryResult();
-            Result p = peer.getPrimaryResult();
-            double ratio = a.getScore() / p.getScore();
-            row(out, figure, a.getScore(), a.getScoreError(), peerName, p.getScore(), p.getScoreError(), ratio,
-                    Double.isNaN(target) ? "-" : "<= " + target + "x", Double.isNaN(target) ? null : ratio <= target);
+            double ratio = ours.getScore() / peer.getScore();
+            boolean none = Double.isNaN(target);
+            row(out, figure, ours.getScore(), ours.getScoreError(), peerName, peer.getScore(), peer.getScoreError(), ratio,
+                    none ? "-" : (lowerIsBetter ? "<= " : ">= ") + target + "x",
+                    none ? null : lowerIsBetter ? ratio <= target : ratio >= target);
         }
 
+        /** A row with an absolute target and no peer. */
+        private static void absolute(PrintStream out, String figure, Result ours, String target, boolean met) {
+            if (ours == null) {
+                return;
+            }
+            out.printf(Locale.ROOT, "%-48s %-20s %-27s %-20s %-9s %-11s %s%n", figure,
+                    format(ours.getScore(), ours.getScoreError()), "-", "-", "-", target, met ? "yes" : "NO");
+        }
+
+        private void cost(PrintStream out, String figure, String oursKey, String peerKey, String peerName, double target) {
+            compare(out, figure, primary(oursKey), peerName, primary(peerKey), true, target);
+        }
+
+        /** (b): the scores are ns per task; the row shows tasks per second. */
         private void throughput(PrintStream out, String figure, String oursKey, String peerKey, String peerName,
                                 double target) {
             RunResult ours = byKey.get(oursKey);
@@ -122,14 +178,14 @@ public final class BenchMain {
 
         private static void row(PrintStream out, String figure, double ours, double oursError, String peerName,
                                 double peer, double peerError, double ratio, String target, Boolean met) {
-            out.printf(Locale.ROOT, "%-34s %-18s %-16s %-18s %-9s %-9s %s%n", figure, format(ours, oursError), peerName,
+            out.printf(Locale.ROOT, "%-48s %-20s %-27s %-20s %-9s %-11s %s%n", figure, format(ours, oursError), peerName,
                     format(peer, peerError), String.format(Locale.ROOT, "%.2fx", ratio), target,
                     met == null ? "-" : met ? "yes" : "NO");
         }
 
         private static String format(double score, double error) {
             String s = score >= 10_000 ? String.format(Locale.ROOT, "%,.0f", score) : String.format(Locale.ROOT, "%.1f", score);
-            return Double.isNaN(error) ? s : s + " ± " + (error >= 100 ? String.format(Locale.ROOT, "%.0f", error)
+            return Double.isNaN(error) ? s : s + " ± " + (error >= 100 ? String.format(Locale.ROOT, "%,.0f", error)
                     : String.format(Locale.ROOT, "%.1f", error));
         }
     }
