@@ -316,9 +316,22 @@ public final class Drive {
         }
         if (ended) {
             end(Outcome.FINISHED);
-        } else if (task.handingOff || suspended == task) {
-            // driving a task of its own, or suspended in signal(): neither ends this segment here
-        } else if (requeued ? until == Until.PARK || until == Until.BLOCK_OR_YIELD : until != Until.SIGNAL) {
+        } else if (task.handingOff || suspended == task || requeued) {
+            // driving a task of its own, or suspended in signal(): neither ends this segment here;
+            // a requeue during the dispatch was already judged by requeuedWhileMounted()
+        } else if (until != Until.SIGNAL) {
+            end(Outcome.PARKED);
+        }
+    }
+
+    /**
+     * Called by the loop (under its lock) when the driven task is made runnable again while still
+     * mounted: it yielded, or parked and was woken at once. Judged here, at once, because on a
+     * multi-carrier loop another carrier could otherwise run the task on before its first carrier
+     * reports the end of the dispatch.
+     */
+    void requeuedWhileMounted() {
+        if (active && !task.handingOff && suspended != task && (until == Until.PARK || until == Until.BLOCK_OR_YIELD)) {
             end(Outcome.PARKED);
         }
     }

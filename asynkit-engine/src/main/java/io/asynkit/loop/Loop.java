@@ -844,18 +844,20 @@ public final class Loop extends AbstractExecutorService {
         Thread caller = Thread.currentThread();
         setState(task, TaskState.RUNNABLE, caller instanceof CarrierThread || caller.isVirtual() ? clock : System.nanoTime());
         int position = task.insertPosition;
+        task.insertPosition = -1;
         if (task.carrier != null) {
-            task.insertPosition = -1;
             task.carrier.post(task, position == 0);
-            return;
-        }
-        if (position >= 0) {
-            task.insertPosition = -1;
-            queue.insert(Math.min(position, queue.size()), task);
         } else {
-            queue.add(task, task.effectivePriority());
+            if (position >= 0) {
+                queue.insert(Math.min(position, queue.size()), task);
+            } else {
+                queue.add(task, task.effectivePriority());
+            }
+            signalWork();
         }
-        signalWork();
+        if (task.mounted && task.drive != null) {
+            task.drive.requeuedWhileMounted();
+        }
     }
 
     private void signalWork() {
@@ -1004,15 +1006,19 @@ public final class Loop extends AbstractExecutorService {
         }
         task.mounted = false;
         Drive drive = task.drive;
-        if (task.thread != null && !task.thread.isAlive()) {
+        Thread thread = task.thread;
+        if (thread != null && !thread.isAlive()) {
             setState(task, TaskState.DONE, now);
             unregister(task);
             tasksCompleted++;
             Task<?> adopted = null;
             if (task.isAdopted()) {
                 adoptedByContinuation.remove(task.continuation);
-                adopted = task;
+                adopted = task; // its thread is dropped once its future is completed
+            } else {
+                task.thread = null; // a finished task kept as a future keeps nothing of its thread
             }
+            task.continuation = null;
             if (task.carrier != null) {
                 task.carrier.carried.remove(task);
                 task.carrier = null;

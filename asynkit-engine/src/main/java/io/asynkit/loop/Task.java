@@ -67,11 +67,16 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
     private final Loop loop;
     private final long id;
     private final String name;
-    private final Callable<? extends T> body;   // null for adopted threads
+    private Callable<? extends T> body;         // null for adopted threads; dropped once run
     private final boolean reportFailures;       // fire-and-forget: nobody holds the future
+    private final boolean adopted;              // a virtual thread started by other code, adopted
     private final CompletableFuture<T> result = new CompletableFuture<>();
-    private final ScopedValueBindings scopedValues; // installed before the body runs; null: none
-    final Thread thread;
+    private ScopedValueBindings scopedValues; // installed before the body runs; null: none
+    /**
+     * The task's virtual thread; dropped (null) once it has ended, so that a finished task kept as a
+     * future does not keep the thread, its stack and its continuation reachable.
+     */
+    volatile Thread thread;
     private volatile double priority;
     private volatile Throwable pendingThrow;        // raised at the next asynkit-aware blocking point
     volatile boolean synchronous;                   // runs inside awaitSync: must not block or create tasks
@@ -99,6 +104,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
         this.scopedValues = scopedValues;
         this.body = body;
         this.reportFailures = reportFailures;
+        this.adopted = false;
         Thread.Builder.OfVirtual builder = loop.threadBuilder(new Dispatcher(this));
         if (name != null) {
             builder.name(name);
@@ -115,6 +121,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
         this.scopedValues = null;
         this.body = null;
         this.reportFailures = false;
+        this.adopted = true;
         this.thread = thread;
     }
 
@@ -177,7 +184,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
 
     /** True for a virtual thread started by other code from inside a task, which the loop adopted. */
     public boolean isAdopted() {
-        return body == null;
+        return adopted;
     }
 
     // ---- scheduling state -----------------------------------------------------------------------
@@ -202,7 +209,8 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
      * {@code RUNNING}, empty when not started or done.
      */
     public StackTraceElement[] stackTrace() {
-        return thread == null ? new StackTraceElement[0] : thread.getStackTrace();
+        Thread t = thread;
+        return t == null ? new StackTraceElement[0] : t.getStackTrace();
     }
 
     /**
@@ -241,11 +249,12 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
         if (isCancelled()) {
             throw new IllegalStateException("task " + name() + " has a pending cancellation; cannot throw into it");
         }
-        if (taskState() == TaskState.DONE || thread == null || (taskState() != TaskState.NEW && !thread.isAlive())) {
+        Thread t = thread;
+        if (taskState() == TaskState.DONE || t == null || (taskState() != TaskState.NEW && !t.isAlive())) {
             throw new IllegalStateException("task " + name() + " is done; cannot throw into it");
         }
         pendingThrow = exception;
-        thread.interrupt();
+        t.interrupt();
     }
 
     /**
@@ -296,8 +305,9 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         boolean cancelled = result.cancel(false);
-        if (cancelled && mayInterruptIfRunning && thread != null) {
-            thread.interrupt();
+        Thread t = thread;
+        if (cancelled && mayInterruptIfRunning && t != null) {
+            t.interrupt();
         }
         return cancelled;
     }
@@ -395,6 +405,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
             if (!result.isDone()) { // cancelled before it first ran: never run the body
                 if (scopedValues != null) {
                     SchedulerHook.get().installScopedValueBindings(scopedValues.snapshot);
+                    scopedValues = null;
                 }
                 T value = FIND_BY_SCHEDULER && loop.isHookAvailable() ? body.call()
                         : ScopedValue.where(CURRENT, this).call(body::call);
@@ -407,14 +418,17 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
                 loop.reportUncaught(this, failure);
             }
         } finally {
+            body = null; // a finished task kept as a future must not keep what its body captured
             loop.bodyFinished(this);
         }
     }
 
     /** Called by the loop when an adopted thread has ended. */
     void adoptedThreadEnded() {
-        if (thread != null) {
-            ADOPTED.remove(thread, this);
+        Thread t = thread;
+        if (t != null) {
+            ADOPTED.remove(t, this);
+            thread = null;
         }
         result.complete(null);
     }
