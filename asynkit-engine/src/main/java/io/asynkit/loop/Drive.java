@@ -74,12 +74,12 @@ public final class Drive {
 
     // Guarded by loop's lock.
     private Until until;
-    private boolean active;
+    private volatile boolean active; // written under the lock; read without it by waiting callers
     private Outcome outcome;
     private Thread caller;
     private Task<?> callerTask;
     private InlineCarrier inline;
-    private Task<?> suspended; // the task parked in signal(), resumed by the next run()
+    private volatile Task<?> suspended; // the task parked in signal(); written under the lock
     private boolean started;
     private InlineCarrier held; // after a synchronous drive parked: holds the task for the next run()
 
@@ -134,6 +134,7 @@ public final class Drive {
             throw new IllegalStateException("task " + task.name() + " cannot drive itself");
         }
         boolean start;
+        InlineCarrier carrying;
         loop.lock();
         try {
             if (active) {
@@ -152,6 +153,7 @@ public final class Drive {
             caller = self;
             callerTask = selfTask;
             inline = selfTask != null ? selfTask.carrier : INLINE_CARRYING && !self.isVirtual() ? new InlineCarrier() : null;
+            carrying = inline != null && inline.thread == self ? inline : null;
             task.drive = this;
             if (held == null && inline != null && task.carrier == null) {
                 task.carrier = inline;
@@ -163,35 +165,52 @@ public final class Drive {
             }
             start = !started;
             started = true;
+            if (start) {
+                task.insertPosition = 0; // runs before anything else queued
+            }
+            if (selfTask != null) {
+                selfTask.handingOff = true; // waiting for the segment is not blocking
+            }
+            if (afterStart == null) {
+                releaseAndResume(start);
+            }
         } finally {
             loop.unlock();
         }
         if (afterStart != null) {
             afterStart.run(); // a held task stays held: whatever this wakes waits for the release below
-        }
-        loop.lock();
-        try {
-            if (held != null) {
-                loop.takeFromHoldingPen(task, held, inline);
-                held = null;
+            loop.lock();
+            try {
+                releaseAndResume(start);
+            } finally {
+                loop.unlock();
             }
-            if (!start && suspended != null) {
-                Task<?> resumed = suspended;
-                suspended = null;
-                loop.resumeAtHead(resumed);
-            }
-        } finally {
-            loop.unlock();
         }
         if (start) {
-            loop.startDriven(task);
+            task.start();
         }
-        awaitSegmentEnd();
+        awaitSegmentEnd(carrying);
         loop.lock();
         try {
+            if (selfTask != null) {
+                selfTask.handingOff = false;
+            }
             return outcome;
         } finally {
             loop.unlock();
+        }
+    }
+
+    /** Lets a held task go to this segment's carrier and resumes a task suspended in signal(). Under the lock. */
+    private void releaseAndResume(boolean start) {
+        if (held != null) {
+            loop.takeFromHoldingPen(task, held, inline);
+            held = null;
+        }
+        if (!start && suspended != null) {
+            Task<?> resumed = suspended;
+            suspended = null;
+            loop.resumeAtHead(resumed);
         }
     }
 
@@ -215,7 +234,7 @@ public final class Drive {
             loop.unlock();
         }
         boolean interrupted = false;
-        while (isSuspended(self)) {
+        while (suspended == self) {
             LockSupport.park(this);
             if (Thread.interrupted()) {
                 interrupted = true;
@@ -246,62 +265,32 @@ public final class Drive {
         }
     }
 
-    private boolean isSuspended(Task<?> self) {
-        loop.lock();
-        try {
-            return suspended == self;
-        } finally {
-            loop.unlock();
-        }
-    }
-
-    /** Waits, in the way the caller's kind requires, until the segment has ended. */
-    private void awaitSegmentEnd() {
+    /**
+     * Waits until the segment has ended: a platform thread that carries the task inline runs what is
+     * posted to it; any other caller parks. Interrupts are remembered and re-asserted afterwards: the
+     * segment runs on the caller's behalf and is finished first.
+     */
+    private void awaitSegmentEnd(InlineCarrier carrying) {
         boolean interrupted = false;
-        InlineCarrier carrying = inlineOf();
-        if (callerTask != null) {
-            loop.setHandingOff(callerTask, true);
-        }
         try {
-            while (!hasEnded()) {
-                Task<?> next = carrying != null && carrying.thread == Thread.currentThread() ? carrying.poll() : null;
+            while (active) {
+                Task<?> next = carrying != null ? carrying.poll() : null;
                 if (next != null) {
                     next.loop().runInline(next);
                     continue;
                 }
                 LockSupport.park(this);
                 if (Thread.interrupted()) {
-                    interrupted = true; // the segment runs on our behalf: finish it, then report the interrupt
+                    interrupted = true;
                 }
             }
         } finally {
-            if (callerTask != null) {
-                loop.setHandingOff(callerTask, false);
-            }
-            if (carrying != null && carrying.thread == Thread.currentThread()) {
+            if (carrying != null) {
                 loop.releaseInline(carrying);
             }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    private InlineCarrier inlineOf() {
-        loop.lock();
-        try {
-            return inline;
-        } finally {
-            loop.unlock();
-        }
-    }
-
-    private boolean hasEnded() {
-        loop.lock();
-        try {
-            return !active;
-        } finally {
-            loop.unlock();
         }
     }
 

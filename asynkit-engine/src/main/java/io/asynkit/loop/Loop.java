@@ -1168,17 +1168,6 @@ public final class Loop extends AbstractExecutorService {
         requireHook(operation);
     }
 
-    /** Starts a driven task so that it runs before anything else queued. */
-    void startDriven(Task<?> task) {
-        acquire();
-        try {
-            task.insertPosition = 0;
-        } finally {
-            lock.unlock();
-        }
-        task.start();
-    }
-
     /** Takes a runnable task out of the ready queue (it stays RUNNABLE; the caller re-homes it). Under the lock. */
     void unqueueTask(Task<?> task) {
         queue.remove(task);
@@ -1193,15 +1182,6 @@ public final class Loop extends AbstractExecutorService {
             task.insertPosition = 0;
         }
         LockSupport.unpark(task.thread);
-    }
-
-    void setHandingOff(Task<?> task, boolean handingOff) {
-        acquire();
-        try {
-            task.handingOff = handingOff;
-        } finally {
-            lock.unlock();
-        }
     }
 
     /** Runs a task posted to an inline carrier on the calling platform thread, until it parks or ends. */
