@@ -54,8 +54,4 @@ final class InlineCarrier {
     boolean unpost(Task<?> task) {
         return posted.remove(task);
     }
-
-    boolean isPosted(Task<?> task) {
-        return posted.contains(task);
-    }
 }

@@ -5,7 +5,6 @@ import io.asynkit.priority.Priority;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -1068,8 +1067,8 @@ public final class Loop extends AbstractExecutorService {
             return;
         }
         runState = RunState.TERMINATED;
-        for (Iterator<ReadyEntry> it = queue.unordered(); it.hasNext(); ) {
-            if (it.next() instanceof Handle handle) {
+        for (ReadyEntry entry : queue.inRunOrder()) {
+            if (entry instanceof Handle handle) {
                 handle.cancelQuietly();
                 queue.remove(handle);
             }

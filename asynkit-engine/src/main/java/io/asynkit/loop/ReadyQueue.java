@@ -2,7 +2,6 @@ package io.asynkit.loop;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedList;
 import java.util.List;
 
@@ -157,11 +156,6 @@ final class ReadyQueue {
             }
         }
         return result;
-    }
-
-    /** Iterates the queued entries (in run order). */
-    Iterator<ReadyEntry> unordered() {
-        return inRunOrder().iterator();
     }
 
     /** The priority key of a queued level entry (for tests and statistics). */
