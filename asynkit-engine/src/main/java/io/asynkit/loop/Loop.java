@@ -975,8 +975,7 @@ public final class Loop extends AbstractExecutorService {
                 if (spare) {
                     sparesAlive--;
                 }
-                carriers.remove(this);
-                lock.unlock();
+                lock.unlock(); // stays in carriers until joined (close) or, a retired spare, pruned (watch)
             }
         }
     }
@@ -1103,6 +1102,7 @@ public final class Loop extends AbstractExecutorService {
     private void watch() {
         while (!isTerminated()) {
             LockSupport.parkNanos(this, pinnedCheckNanos);
+            carriers.removeIf(carrier -> carrier.spare && !carrier.thread.isAlive());
             int pinned = 0;
             for (Carrier carrier : carriers) {
                 if (carrier.spare) {
