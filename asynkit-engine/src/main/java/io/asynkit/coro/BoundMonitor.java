@@ -120,8 +120,35 @@ public final class BoundMonitor<T> implements AutoCloseable {
         return coroutine == null ? new StackTraceElement[0] : coroutine.task.stackTrace();
     }
 
-    /** Resumes with data or an exception (also used by {@link Generator}, which interprets the outcome). */
+    /** Resumes with data or an exception; out-of-band data comes back as {@link OOBData}. */
     T resume(Object data, Throwable failure) throws OOBData, Exception {
+        Object result = step(data, failure);
+        if (result == SENT) {
+            throw new OOBData(takeSent());
+        }
+        @SuppressWarnings("unchecked")
+        T value = (T) result;
+        return value;
+    }
+
+    /** What {@link #step} returns when the coroutine sent out-of-band data ({@link #takeSent()}). */
+    static final Object SENT = new Object();
+
+    private Object sent; // the out-of-band data of the last step that returned SENT
+
+    /** The data sent by the last step that returned {@link #SENT}. */
+    Object takeSent() {
+        Object data = sent;
+        sent = null;
+        return data;
+    }
+
+    /**
+     * Runs the coroutine (starting it, or resuming its pending {@code oob()} with data or an exception)
+     * until it sends out-of-band data ({@link #SENT}) or ends (its result). No exception is thrown for
+     * the data, so that a generator pays nothing per value for it.
+     */
+    Object step(Object data, Throwable failure) throws Exception {
         if (coroutine == null) {
             if (data != null || failure != null) {
                 if (failure != null) {
@@ -145,7 +172,8 @@ public final class BoundMonitor<T> implements AutoCloseable {
             oob = monitor.exit();
         }
         if (outcome == Drive.Outcome.SIGNALLED) {
-            throw new OOBData(oob);
+            sent = oob;
+            return SENT;
         }
         if (outcome == Drive.Outcome.PARKED) {
             // only inside awaitSync, where every drive stops at a block: the coroutine would block

@@ -201,13 +201,14 @@ public final class Generator<Y> implements Iterator<Y>, Iterable<Y>, AutoCloseab
             throw new IllegalStateException("generator is already running");
         }
         try {
-            coroutine.resume(send, failure);
-            finished = true; // returned instead of yielding
-        } catch (OOBData yielded) {
-            @SuppressWarnings("unchecked")
-            Y value = (Y) yielded.data();
-            lookahead = value;
-            hasLookahead = true;
+            if (coroutine.step(send, failure) == BoundMonitor.SENT) {
+                @SuppressWarnings("unchecked")
+                Y value = (Y) coroutine.takeSent();
+                lookahead = value;
+                hasLookahead = true;
+            } else {
+                finished = true; // returned instead of yielding
+            }
         } catch (NoSuchElementException e) {
             finished = true;
             throw new IllegalStateException("generator raised NoSuchElementException", e);
