@@ -379,12 +379,12 @@ public final class Loop extends AbstractExecutorService {
 
     /** The tasks mounted on a carrier right now. */
     public List<Task<?>> runningTasks() {
-        return tasksMatching(t -> stateOf(t) == TaskState.RUNNING);
+        return tasksMatching(t -> stateHeld(t) == TaskState.RUNNING);
     }
 
     /** The tasks parked outside the ready queue right now. */
     public List<Task<?>> blockedTasks() {
-        return tasksMatching(t -> stateOf(t) == TaskState.BLOCKED);
+        return tasksMatching(t -> stateHeld(t) == TaskState.BLOCKED);
     }
 
     private List<Task<?>> tasksMatching(Predicate<Task<?>> filter) {
@@ -573,7 +573,7 @@ public final class Loop extends AbstractExecutorService {
                 runnable = 0;
                 blocked = 0;
                 for (Task<?> t = liveHead; t != null; t = t.nextLive) {
-                    blocked += stateOf(t) == TaskState.BLOCKED ? 1 : 0;
+                    blocked += stateHeld(t) == TaskState.BLOCKED ? 1 : 0;
                 }
                 running = liveTasks - blocked;
             }
@@ -1279,15 +1279,20 @@ public final class Loop extends AbstractExecutorService {
     // ---- support for Task and Scheduling --------------------------------------------------------
 
     TaskState stateOf(Task<?> task) {
-        if (hooked) {
-            acquire();
-            try {
-                return task.state;
-            } finally {
-                lock.unlock();
-            }
+        if (!hooked) {
+            return stateHeld(task); // read from the thread: no lock needed
         }
-        if (task.state == TaskState.DONE || task.state == TaskState.NEW) {
+        acquire();
+        try {
+            return stateHeld(task);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A task's state for a caller that holds the lock (or runs a degraded loop, which needs none). */
+    private TaskState stateHeld(Task<?> task) {
+        if (hooked || task.state == TaskState.DONE || task.state == TaskState.NEW) {
             return task.state;
         }
         return switch (task.thread.getState()) {
