@@ -1,6 +1,7 @@
 package io.asynkit.loop;
 
 import io.asynkit.priority.Priority;
+import io.asynkit.priority.PriorityBand;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,6 +81,9 @@ public final class Loop extends AbstractExecutorService {
 
     private static final System.Logger LOG = System.getLogger(Loop.class.getName());
 
+    /** The default starvation bound: see {@link Builder#boostAfter(int)}. */
+    public static final int DEFAULT_BOOST_AFTER = 100;
+
     private enum RunState { RUNNING, SHUTDOWN, TERMINATED }
 
     private final String name;
@@ -91,6 +95,7 @@ public final class Loop extends AbstractExecutorService {
     private final long pinnedCheckNanos;
     private final ExceptionHandler exceptionHandler;
     private final boolean eagerTasks;
+    private final int boostAfter; // 0: never
     private final SchedulerHook hook;
     private final boolean hooked;
 
@@ -129,6 +134,10 @@ public final class Loop extends AbstractExecutorService {
     private long dispatches;
     private long callbacksRun;
     private long compensations;
+    private final long[] bandDispatches = new long[PriorityBand.values().length];
+    private final long[] bandBoosts = new long[PriorityBand.values().length];
+    private final long[] bandWaitNanos = new long[PriorityBand.values().length];
+    private final long[] bandMaxWaitNanos = new long[PriorityBand.values().length];
     private long clock; // System.nanoTime() at the latest dispatch of any carrier
 
     private volatile ScheduledThreadPoolExecutor timer; // created on first callLater
@@ -146,7 +155,8 @@ public final class Loop extends AbstractExecutorService {
         this.eagerTasks = b.eagerTasks;
         this.hook = SchedulerHook.get();
         this.hooked = hook.isAvailable();
-        this.queue = new ReadyQueue(policy == SchedulingPolicy.PRIORITY);
+        this.boostAfter = policy == SchedulingPolicy.PRIORITY ? b.boostAfter : 0;
+        this.queue = new ReadyQueue(policy == SchedulingPolicy.PRIORITY, boostAfter > 0 ? boostAfter : ReadyQueue.NEVER);
         if (!hooked) {
             if (b.missingHook == MissingHookPolicy.FAIL) {
                 throw new HookUnavailableException("cannot build loop '" + name + "': " + hook.problem()
@@ -577,8 +587,16 @@ public final class Loop extends AbstractExecutorService {
                 }
                 running = liveTasks - blocked;
             }
+            List<BandStatistics> bands = new ArrayList<>(PriorityBand.values().length);
+            long longestWait = 0;
+            for (PriorityBand band : PriorityBand.values()) {
+                int i = band.ordinal();
+                bands.add(new BandStatistics(band, bandDispatches[i], bandBoosts[i], bandWaitNanos[i], bandMaxWaitNanos[i]));
+                longestWait = Math.max(longestWait, bandMaxWaitNanos[i]);
+            }
             return new LoopStatistics(name, policy, hooked, carrierCount, sparesAlive, queue.size(), runnable, running,
-                    blocked, tasksStarted, tasksCompleted, adoptedThreads, dispatches, callbacksRun, compensations);
+                    blocked, tasksStarted, tasksCompleted, adoptedThreads, dispatches, callbacksRun, compensations,
+                    boostAfter, queue.boosts(), longestWait, bands);
         } finally {
             lock.unlock();
         }
@@ -983,6 +1001,16 @@ public final class Loop extends AbstractExecutorService {
     private long beginDispatch(ReadyEntry entry, long now) {
         dispatches++;
         if (entry instanceof Task<?> task) {
+            int band = PriorityBand.of(task.effectivePriority()).ordinal();
+            long wait = Math.max(0, now - task.stateSince);
+            bandDispatches[band]++;
+            bandWaitNanos[band] += wait;
+            if (wait > bandMaxWaitNanos[band]) {
+                bandMaxWaitNanos[band] = wait;
+            }
+            if (queue.lastPollBoosted()) {
+                bandBoosts[band]++;
+            }
             setState(task, TaskState.RUNNING, now);
             task.mounted = true;
             return ++task.dispatches;
@@ -1483,8 +1511,42 @@ public final class Loop extends AbstractExecutorService {
         private Duration pinnedCheckInterval = Duration.ofMillis(10);
         private ExceptionHandler exceptionHandler = ExceptionHandler.logging();
         private boolean eagerTasks;
+        private int boostAfter = DEFAULT_BOOST_AFTER;
 
         private Builder() {
+        }
+
+        /**
+         * The starvation bound of a PRIORITY loop: the oldest runnable task of a priority may be
+         * overtaken by at most this many dispatches of better-priority work; then it is <em>boosted</em>
+         * and runs next, once, and the count starts again for the next task of its priority. So every
+         * priority with runnable tasks gets at least one dispatch in every {@code boostAfter + 1}, however
+         * much better work keeps arriving. Boosts are counted in {@link LoopStatistics#boosts()}.
+         * Default {@value Loop#DEFAULT_BOOST_AFTER}; ignored by a FIFO loop, which cannot starve anyone.
+         *
+         * <pre>{@code
+         * Loop loop = Loop.builder().carriers(4).boostAfter(20).build(); // LOW work gets >= 1 dispatch in 21
+         * }</pre>
+         *
+         * @throws IllegalArgumentException if {@code overtakes} is less than 1
+         */
+        public Builder boostAfter(int overtakes) {
+            if (overtakes < 1) {
+                throw new IllegalArgumentException("boostAfter must be at least 1 (a task may be overtaken that "
+                        + "many times before it is boosted), but was " + overtakes + "; use boosting(false) to turn "
+                        + "boosting off");
+            }
+            this.boostAfter = overtakes;
+            return this;
+        }
+
+        /**
+         * Turns anti-starvation boosting on (the default) or off. Off, a PRIORITY loop is strictly
+         * ordered: a task runs only when no better task is runnable, and can wait forever.
+         */
+        public Builder boosting(boolean enabled) {
+            this.boostAfter = enabled ? (boostAfter > 0 ? boostAfter : DEFAULT_BOOST_AFTER) : 0;
+            return this;
         }
 
         /**

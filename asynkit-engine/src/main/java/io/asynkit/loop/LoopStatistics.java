@@ -1,5 +1,9 @@
 package io.asynkit.loop;
 
+import io.asynkit.priority.PriorityBand;
+
+import java.util.List;
+
 /**
  * A consistent snapshot of a loop's counters, taken under the loop's lock.
  *
@@ -18,6 +22,12 @@ package io.asynkit.loop;
  * @param dispatches       times a carrier mounted a task or ran a callback
  * @param callbacksRun     callbacks run
  * @param compensations    spare carriers started because a task held its carrier while parked
+ * @param boostAfter       how often a priority level's head may be overtaken before it is boosted
+ *                         (0 when boosting is off or the loop is FIFO)
+ * @param boosts           dispatches that were boosts (the sum over the bands)
+ * @param longestWaitNanos the longest time any task waited in the ready queue, in nanoseconds
+ * @param bands            task dispatches and queue waits by band of effective priority, in
+ *                         {@link PriorityBand} order
  */
 public record LoopStatistics(
         String name,
@@ -34,7 +44,20 @@ public record LoopStatistics(
         long adoptedThreads,
         long dispatches,
         long callbacksRun,
-        long compensations) {
+        long compensations,
+        int boostAfter,
+        long boosts,
+        long longestWaitNanos,
+        List<BandStatistics> bands) {
+
+    public LoopStatistics {
+        bands = List.copyOf(bands);
+    }
+
+    /** The statistics of one band. */
+    public BandStatistics band(PriorityBand band) {
+        return bands.get(band.ordinal());
+    }
 
     /** Tasks alive now: {@code runnable + running + blocked}. */
     public int liveTasks() {

@@ -24,6 +24,15 @@ import java.util.List;
  * as it would be popped: level entries ahead of {@code pos} are moved to the front (losing their
  * priority ordering, as in the Python library) and {@code e} follows them.
  *
+ * <p><b>Boosting.</b> Each level counts how often its head has been <em>overtaken</em>: passed over by
+ * a poll that took an entry of a better level. Once that count reaches {@code boostAfter}, the next
+ * poll takes that head instead of the best entry (a <em>boost</em>; when several levels are due, the
+ * worst first, since it overtakes none of the others), and the level's count starts again for its new
+ * head. So between two turns of a level with entries, at most {@code boostAfter} dispatches of better
+ * levels happen: it gets at least one dispatch in every {@code boostAfter + 1} however much better
+ * work keeps arriving. Positional (front) entries were placed explicitly; they are
+ * neither counted nor boosted past. The scan over worse levels is O(levels with entries).
+ *
  * <p>Not thread-safe: the loop's lock guards every call.
  */
 final class ReadyQueue {
@@ -33,6 +42,8 @@ final class ReadyQueue {
         final double key;
         ReadyEntry head;
         ReadyEntry tail;
+        /** Polls of better levels since this level last had its turn (0 while empty). */
+        int overtaken;
 
         Level(double key) {
             this.key = key;
@@ -42,15 +53,34 @@ final class ReadyQueue {
     /** Above this many levels, empty ones are dropped before a new one is made. */
     private static final int MAX_IDLE_LEVELS = 32;
 
+    /** {@code boostAfter} value that never boosts. */
+    static final int NEVER = Integer.MAX_VALUE;
+
     private final boolean prioritized;
+    private final int boostAfter;
     private final LinkedList<ReadyEntry> front = new LinkedList<>();
     private Level[] levels = new Level[4]; // sorted by key; may be empty (kept, to avoid churn)
     private int levelCount;
+    private int occupiedLevels; // levels with at least one entry
     private int size;
     private long nextSequence;
+    private long boosts;
+    private boolean lastPollBoosted;
 
     ReadyQueue(boolean prioritized) {
+        this(prioritized, NEVER);
+    }
+
+    /**
+     * @param boostAfter how many times a level's head may be overtaken before it is boosted
+     *                   ({@link #NEVER} disables boosting)
+     */
+    ReadyQueue(boolean prioritized, int boostAfter) {
+        if (boostAfter < 1) {
+            throw new IllegalArgumentException("boostAfter must be at least 1, but was " + boostAfter);
+        }
         this.prioritized = prioritized;
+        this.boostAfter = boostAfter;
     }
 
     int size() {
@@ -91,6 +121,7 @@ final class ReadyQueue {
 
     /** Removes and returns the next entry to run, or {@code null} when empty. */
     ReadyEntry poll() {
+        lastPollBoosted = false;
         if (size == 0) {
             return null;
         }
@@ -100,7 +131,57 @@ final class ReadyQueue {
             e.inFront = false;
             return e;
         }
-        return pollLevels();
+        return pollWithBoosting();
+    }
+
+    /** True if the latest {@link #poll()} returned a boosted entry rather than the best one. */
+    boolean lastPollBoosted() {
+        return lastPollBoosted;
+    }
+
+    /** Boosts since the queue was made. */
+    long boosts() {
+        return boosts;
+    }
+
+    /** The best level's head, unless a worse level's head is due for a boost; counts the overtakes. */
+    private ReadyEntry pollWithBoosting() {
+        int best = 0;
+        while (levels[best].head == null) { // callers know the levels hold an entry
+            best++;
+        }
+        int chosen = best;
+        int occupiedThroughChosen = 1; // occupied levels at indexes <= chosen
+        if (occupiedLevels > 1 && boostAfter != NEVER) {
+            // The worst due level goes first: it overtakes only levels worse than itself, none of them
+            // due, so no count ever exceeds boostAfter; the better due levels follow on the next polls.
+            int seen = 1;
+            for (int i = best + 1; seen < occupiedLevels; i++) {
+                if (levels[i].head != null) {
+                    seen++;
+                    if (levels[i].overtaken >= boostAfter) {
+                        chosen = i;
+                        occupiedThroughChosen = seen;
+                    }
+                }
+            }
+            if (chosen != best) {
+                lastPollBoosted = true;
+                boosts++;
+            }
+        }
+        Level taken = levels[chosen];
+        ReadyEntry e = taken.head;
+        int worse = occupiedLevels - occupiedThroughChosen; // occupied levels after chosen: overtaken now
+        unlink(e);
+        taken.overtaken = 0; // its turn: the count starts again for its next head
+        for (int i = chosen + 1; worse > 0; i++) {
+            if (levels[i].head != null) {
+                levels[i].overtaken++;
+                worse--;
+            }
+        }
+        return e;
     }
 
     /** Removes {@code e} if queued; returns whether it was. */
@@ -127,6 +208,10 @@ final class ReadyQueue {
         }
         unlink(e);
         Level level = levelFor(priority);
+        if (level.head == null) {
+            occupiedLevels++;
+            level.overtaken = 0;
+        }
         ReadyEntry after = level.tail; // the new place: after the last entry with a smaller sequence
         while (after != null && after.sequence > e.sequence) {
             after = after.previous;
@@ -211,7 +296,11 @@ final class ReadyQueue {
         return -(low + 1);
     }
 
-    private static void link(Level level, ReadyEntry e) {
+    private void link(Level level, ReadyEntry e) {
+        if (level.head == null) {
+            occupiedLevels++;
+            level.overtaken = 0;
+        }
         e.level = level;
         e.next = null;
         e.previous = level.tail;
@@ -234,6 +323,9 @@ final class ReadyQueue {
             e.next.previous = e.previous;
         } else {
             level.tail = e.previous;
+        }
+        if (level.head == null) {
+            occupiedLevels--;
         }
         e.previous = null;
         e.next = null;

@@ -183,4 +183,66 @@ class ReadyQueueTest {
         }
         assertThat(actual).containsExactlyElementsOf(expected).hasSize(entries.size());
     }
+
+    @Test
+    void aStarvingLevelIsBoostedOnceItsHeadWasOvertakenBoostAfterTimes() {
+        ReadyQueue q = new ReadyQueue(true, 2);
+        q.add(entry(1), 0);   // NORMAL
+        q.add(entry(2), 10);  // LOW
+        List<Integer> order = new ArrayList<>();
+        List<Boolean> boosted = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            q.add(entry(100 + i), -10); // an endless stream of HIGH work
+            order.add(idOf(q.poll()));
+            boosted.add(q.lastPollBoosted());
+        }
+        // Both are overtaken twice; the worse one, LOW, goes first (it overtakes nothing), then NORMAL.
+        assertThat(order).containsExactly(100, 101, 2, 1, 102, 103);
+        assertThat(boosted).containsExactly(false, false, true, true, false, false);
+        assertThat(q.boosts()).isEqualTo(2);
+    }
+
+    /**
+     * The bound, against a model: counted from when a priority level last had a dispatch (or became
+     * non-empty), a level with entries is never passed over by more than boostAfter dispatches of
+     * better levels. So each level gets a turn in every boostAfter + 1 dispatches and nothing starves.
+     */
+    @Test
+    void noLevelIsOvertakenMoreThanBoostAfterTimesBetweenItsTurns() {
+        Random random = new Random(7);
+        int boostAfter = 5;
+        ReadyQueue q = new ReadyQueue(true, boostAfter);
+        java.util.Map<Integer, Double> keys = new java.util.HashMap<>();
+        java.util.TreeMap<Double, Integer> queued = new java.util.TreeMap<>();     // entries per key
+        java.util.Map<Double, Integer> sinceTurn = new java.util.HashMap<>();      // overtakes per level
+        int next = 0;
+        for (int step = 0; step < 20_000; step++) {
+            if (random.nextInt(3) > 0 || q.isEmpty()) {
+                double key = random.nextInt(4) * 5.0;
+                keys.put(next, key);
+                if (queued.merge(key, 1, Integer::sum) == 1) {
+                    sinceTurn.put(key, 0);
+                }
+                q.add(entry(next++), key);
+            } else {
+                double key = keys.remove(idOf(q.poll()));
+                queued.merge(key, -1, Integer::sum);
+                queued.remove(key, 0);
+                sinceTurn.put(key, 0);
+                for (double worse : queued.tailMap(key, false).keySet()) {
+                    sinceTurn.merge(worse, 1, Integer::sum);
+                }
+            }
+            for (double key : queued.keySet()) {
+                assertThat(sinceTurn.get(key)).as("overtakes of level %s at step %d", key, step)
+                        .isLessThanOrEqualTo(boostAfter);
+            }
+        }
+        assertThat(q.boosts()).isPositive();
+    }
+
+    @Test
+    void boostAfterMustBePositive() {
+        assertThatThrownBy(() -> new ReadyQueue(true, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
