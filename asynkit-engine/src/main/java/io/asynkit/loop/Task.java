@@ -2,6 +2,10 @@ package io.asynkit.loop;
 
 import io.asynkit.priority.Priority;
 
+import io.asynkit.internal.TaskInternals;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -63,6 +67,34 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
     private static final AtomicLong IDS = new AtomicLong();
     /** Adopted tasks by thread: they do not run our body, so CURRENT is never bound for them. */
     private static final Map<Thread, Task<?>> ADOPTED = new ConcurrentHashMap<>();
+    private static final VarHandle PENDING_THROW;
+
+    static {
+        try {
+            PENDING_THROW = MethodHandles.lookup().findVarHandle(Task.class, "pendingThrow", Throwable.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+        TaskInternals.register(new TaskInternals.Access() {
+            @Override
+            public void setInheritedPriority(Task<?> task, double inherited) {
+                if (task.inherited != inherited) {
+                    task.inherited = inherited;
+                    task.loop.priorityChanged(task);
+                }
+            }
+
+            @Override
+            public double inheritedPriority(Task<?> task) {
+                return task.inherited;
+            }
+
+            @Override
+            public boolean withdrawThrow(Task<?> task, Throwable exception) {
+                return task.withdrawThrow(exception);
+            }
+        });
+    }
 
     private final Loop loop;
     private final long id;
@@ -78,6 +110,8 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
      */
     volatile Thread thread;
     private volatile double priority;
+    /** Inherited from waiters on priority locks this task holds; +infinity: nothing inherited. */
+    private volatile double inherited = Double.POSITIVE_INFINITY;
     private volatile Throwable pendingThrow;        // raised at the next asynkit-aware blocking point
     volatile boolean synchronous;                   // runs inside awaitSync: must not block or create tasks
 
@@ -266,12 +300,26 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
         if (current == null) {
             return null;
         }
-        Throwable pending = current.pendingThrow;
+        if (current.pendingThrow == null) {
+            return null;
+        }
+        Throwable pending = (Throwable) PENDING_THROW.getAndSet(current, null);
         if (pending != null) {
-            current.pendingThrow = null;
-            Thread.interrupted();
+            Thread.interrupted(); // the interrupt only carried the exception
         }
         return pending;
+    }
+
+    /** On the task's own thread: see {@link TaskInternals.Access#withdrawThrow}. */
+    private boolean withdrawThrow(Throwable exception) {
+        if (currentOrNull() != this) {
+            throw new IllegalStateException("only task " + name() + " itself can withdraw an exception thrown into it");
+        }
+        if (PENDING_THROW.compareAndSet(this, exception, null)) {
+            Thread.interrupted();
+            return true;
+        }
+        return false;
     }
 
     // ---- priority -------------------------------------------------------------------------------
@@ -290,14 +338,18 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
     public void setPriority(double priority) {
         this.priority = Priority.check(priority);
         loop.priorityChanged(this);
+        TaskInternals.ownPriorityChanged(this); // re-orders a priority lock it waits on, and that lock's owner
     }
 
     /**
-     * The priority the ready queue orders this task by. Equal to {@link #priority()} unless the task
-     * inherits a better one (from waiters on locks it holds) or is boosted against starvation.
+     * The priority the ready queue and priority locks order this task by: the better (lower) of its own
+     * {@link #priority()} and the priority it inherits, while it holds a
+     * {@link io.asynkit.priority.PriorityLock}, from the tasks waiting (directly or through a chain of
+     * locks) for that lock. Anti-starvation boosts do not change it: a boost is a single dispatch ahead
+     * of turn (see {@link Loop.Builder#boostAfter(int)}).
      */
     public double effectivePriority() {
-        return priority;
+        return Math.min(priority, inherited);
     }
 
     // ---- Future ---------------------------------------------------------------------------------
@@ -403,6 +455,11 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
     private void runBody() {
         try {
             if (!result.isDone()) { // cancelled before it first ran: never run the body
+                Throwable thrownBeforeStart = (Throwable) PENDING_THROW.getAndSet(this, null);
+                if (thrownBeforeStart != null) { // thrown into a new task: raised where the body would begin
+                    Thread.interrupted();
+                    throw thrownBeforeStart;
+                }
                 if (scopedValues != null) {
                     SchedulerHook.get().installScopedValueBindings(scopedValues.snapshot);
                     scopedValues = null;
