@@ -259,8 +259,10 @@ public final class PriorityLatencyScenario {
                         ratio.get("low_bursts_per_s"));
             }
         }
-        out.println("(latency ratios below 1 favour asynkit-priority; the LOW throughput ratio shows what the LOW "
-                + "tasks pay for it; p99.9 of ~5,000 samples is about the 5th-worst sample)");
+        int fewest = results.values().stream().mapToInt(r -> Integer.parseInt(r.get("high_samples"))).min().orElse(0);
+        out.printf(Locale.ROOT, "(latency ratios below 1 favour asynkit-priority; the LOW throughput ratio shows what the "
+                + "LOW tasks pay for it; percentiles are nearest-rank, so with %d samples p99.9 is the sample ranked %d "
+                + "from the worst, 1 being the maximum)%n", fewest, fewest - (int) Math.ceil(0.999 * fewest) + 1);
     }
 
     /** asynkit-priority's figure divided by the peer's, per ratio column; null if either is missing. */
