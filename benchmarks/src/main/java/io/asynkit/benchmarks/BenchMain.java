@@ -54,10 +54,15 @@ public final class BenchMain {
                 String benchmark = r.getParams().getBenchmark();
                 String shortName = benchmark.substring(benchmark.lastIndexOf('.', benchmark.lastIndexOf('.') - 1) + 1);
                 String param = "";
+                StringBuilder all = new StringBuilder();
                 for (String key : r.getParams().getParamsKeys()) {
                     param = r.getParams().getParam(key);
+                    all.append(all.isEmpty() ? "" : ",").append(key).append('=').append(param);
                 }
                 byKey.put(shortName + "[" + param + "]", r);
+                if (r.getParams().getParamsKeys().size() > 1) { // e.g. "...[n=1000,policy=fifo]"
+                    byKey.put(shortName + "[" + all + "]", r);
+                }
             }
         }
 
@@ -118,6 +123,12 @@ public final class BenchMain {
             compare(out, "(f) same, -Dasynkit.inlineCarrier=true, el/s",
                     primary("GeneratorInlineCarrierBenchmark.consume[asynkit-platform-inline]"),
                     "SynchronousQueue, platform", sqPlatform, false, 10);
+            for (String n : new String[] {"10", "1000", "100000"}) {
+                cost(out, "(g) dispatch, " + n + " runnable, ns/dispatch",
+                        "PriorityDispatchBenchmark.dispatch[n=" + n + ",policy=priority]",
+                        "PriorityDispatchBenchmark.dispatch[n=" + n + ",policy=fifo]", "asynkit-fifo, same n",
+                        "1000".equals(n) ? 2.0 : Double.NaN);
+            }
             out.println("(b): ops/s = 1e9 / the JMH score (ns/task); (c): the secondary result bytesPerTask; (e): the "
                     + "secondary result " + EagerParkBenchmark.RETURN_NS + "; the ± figures are JMH's 99.9% half-widths");
         }
