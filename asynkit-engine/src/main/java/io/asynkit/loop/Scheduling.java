@@ -159,6 +159,7 @@ public final class Scheduling {
             yieldNow();
             return;
         }
+        raiseThrownInto();
         try {
             Thread.sleep(duration);
         } catch (InterruptedException e) {
@@ -176,12 +177,23 @@ public final class Scheduling {
      */
     public static <T> T await(Future<T> future) throws InterruptedException {
         Objects.requireNonNull(future, "future");
+        if (!future.isDone()) {
+            raiseThrownInto();
+        }
         try {
             return future.get();
         } catch (ExecutionException e) {
             throw new CompletionException(e.getCause());
         } catch (InterruptedException e) {
             throw rethrowThrownInto(e);
+        }
+    }
+
+    /** Raises an exception thrown into the current task that is still pending, on entering a blocking point. */
+    private static void raiseThrownInto() {
+        Throwable thrown = Task.takeThrownException();
+        if (thrown != null) {
+            throw unchecked(thrown);
         }
     }
 

@@ -202,7 +202,14 @@ public final class PriorityCondition implements Condition {
             if (signalled && throwInterrupted) {
                 throwInterrupted = false; // signalled first: return normally, the interrupt status set
             }
-            lock.reacquire(me, holds);
+            Throwable duringReacquire = lock.reacquire(me, holds);
+            if (duringReacquire != null && thrown == null) {
+                thrown = duringReacquire;
+                throwInterrupted = false;
+                if (signalled) {
+                    signal(); // the lock is held again: the unused signal goes to the next waiter
+                }
+            }
             if (interrupted && !throwInterrupted) {
                 Thread.currentThread().interrupt();
             }

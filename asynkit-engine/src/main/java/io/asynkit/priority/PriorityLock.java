@@ -229,6 +229,12 @@ public final class PriorityLock implements Lock {
      * @return false only for a timed acquisition that timed out
      */
     boolean acquire(Object me, Mode mode, boolean timed, long deadline) throws InterruptedException {
+        return acquire(me, mode, timed, deadline, null);
+    }
+
+    /** {@code deferred}, for REACQUIRE only: receives an exception thrown into the task meanwhile. */
+    private boolean acquire(Object me, Mode mode, boolean timed, long deadline, Throwable[] deferred)
+            throws InterruptedException {
         if (owner == me) {
             addHold();
             return true;
@@ -263,11 +269,12 @@ public final class PriorityLock implements Lock {
         } finally {
             InheritanceGraph.LOCK.unlock();
         }
-        return await(me, party, mode, timed, deadline);
+        return await(me, party, mode, timed, deadline, deferred);
     }
 
     /** Parks until the lock is handed to {@code me}, or the wait ends otherwise. */
-    private boolean await(Object me, Party party, Mode mode, boolean timed, long deadline) throws InterruptedException {
+    private boolean await(Object me, Party party, Mode mode, boolean timed, long deadline, Throwable[] deferred)
+            throws InterruptedException {
         Task<?> task = party.task;
         boolean interrupted = false;
         try {
@@ -276,9 +283,11 @@ public final class PriorityLock implements Lock {
                     holds = 1;
                     return true;
                 }
-                if (mode != Mode.REACQUIRE && task != null) {
+                if (task != null) {
                     Throwable thrown = Task.takeThrownException();
-                    if (thrown != null) {
+                    if (thrown != null && mode == Mode.REACQUIRE) {
+                        deferred[0] = thrown; // raised by the condition once the lock is back
+                    } else if (thrown != null) {
                         leave(me, party, true);
                         throw rethrow(thrown);
                     }
@@ -435,14 +444,20 @@ public final class PriorityLock implements Lock {
         return saved;
     }
 
-    /** Takes the lock back after a condition wait, whatever happens meanwhile, with {@code saved} holds. */
-    void reacquire(Object me, int saved) {
+    /**
+     * Takes the lock back after a condition wait, whatever happens meanwhile, with {@code saved} holds.
+     *
+     * @return an exception thrown into the task while it waited for the lock, for the caller to raise
+     */
+    Throwable reacquire(Object me, int saved) {
+        Throwable[] deferred = new Throwable[1];
         try {
-            acquire(me, Mode.REACQUIRE, false, 0);
+            acquire(me, Mode.REACQUIRE, false, 0, deferred);
         } catch (InterruptedException impossible) {
             throw new AssertionError(impossible);
         }
         holds = saved;
+        return deferred[0];
     }
 
     void checkOwner(Object me, String action) {
