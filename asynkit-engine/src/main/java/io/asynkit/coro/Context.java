@@ -69,12 +69,23 @@ public final class Context {
         return PROPAGATORS.remove(propagator);
     }
 
-    ScopedValueBindings scopedValues() {
+    /** The {@link ScopedValue} bindings of this context, for a task that should run in it. */
+    public ScopedValueBindings scopedValues() {
         return scopedValues;
     }
 
-    /** {@code body}, preceded by restoring the thread-bound values on the thread that runs it. */
-    <T> Callable<T> around(Callable<T> body) {
+    /**
+     * {@code body}, preceded by restoring this context's thread-bound values (those of the registered
+     * {@link ContextPropagator}s) on the thread that runs it. Together with {@link #scopedValues()}, what a
+     * task needs to run in this context:
+     *
+     * <pre>{@code
+     * Context context = Context.capture();
+     * loop.newTask().scopedValues(context.scopedValues()).start(context.wrap(body));
+     * }</pre>
+     */
+    public <T> Callable<T> wrap(Callable<T> body) {
+        Objects.requireNonNull(body, "body");
         if (captured.isEmpty()) {
             return body;
         }

@@ -27,7 +27,7 @@ final class Coroutine<T> {
     static <T> Coroutine<T> create(String kind, Callable<T> body, Context context) {
         Task<?> caller = Task.currentOrNull();
         Loop loop = caller != null ? caller.loop() : Loop.common();
-        Task<T> task = loop.newTask().name(kind).scopedValues(context.scopedValues()).unstarted(context.around(body));
+        Task<T> task = loop.newTask().name(kind).scopedValues(context.scopedValues()).unstarted(context.wrap(body));
         return new Coroutine<>(task);
     }
 
