@@ -114,4 +114,42 @@ class PriorityOrderTest {
         });
         assertThat(log).containsExactly("high-waiter", "normal", "main"); // low was cancelled as main ended
     }
+
+    @Test
+    void aTaskWokenFromAJdkLockOrMonitorIsQueuedByItsPriority() throws Exception {
+        Loop.run(() -> {
+            java.util.concurrent.locks.ReentrantLock jdkLock = new java.util.concurrent.locks.ReentrantLock();
+            jdkLock.lock();
+            Task<?> high = Loop.current().newTask().priority(Priority.HIGH).start(() -> {
+                jdkLock.lock();
+                jdkLock.unlock();
+                log.add("high-after-ReentrantLock");
+            });
+            awaitBlocked(high);
+            logging(Priority.NORMAL, "normal");
+            jdkLock.unlock(); // wakes high, which goes ahead of the NORMAL task queued before it
+            high.get();
+
+            Object monitor = new Object();
+            Task<?> high2;
+            synchronized (monitor) {
+                high2 = Loop.current().newTask().priority(Priority.HIGH).start(() -> {
+                    synchronized (monitor) {
+                        log.add("high-after-synchronized");
+                    }
+                });
+                awaitBlocked(high2);
+                logging(Priority.NORMAL, "normal2");
+            } // leaving the monitor wakes high2
+            high2.get();
+            return null;
+        });
+        assertThat(log).containsExactly("high-after-ReentrantLock", "normal", "high-after-synchronized", "normal2");
+    }
+
+    private static void awaitBlocked(Task<?> task) throws InterruptedException {
+        while (task.taskState() != TaskState.BLOCKED) {
+            Thread.sleep(1);
+        }
+    }
 }
