@@ -4,16 +4,22 @@ import io.asynkit.coro.Coroutines;
 import io.asynkit.coro.Generator;
 import io.asynkit.coro.GeneratorObject;
 import io.asynkit.coro.SynchronousError;
+import io.asynkit.group.TaskGroup;
+import io.asynkit.interrupt.InterruptException;
+import io.asynkit.interrupt.Interrupts;
 import io.asynkit.loop.Loop;
 import io.asynkit.loop.LoopStatistics;
 import io.asynkit.loop.Scheduling;
 import io.asynkit.loop.Task;
 import io.asynkit.priority.Priority;
+import io.asynkit.priority.PriorityBand;
+import io.asynkit.priority.PriorityLock;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A five-minute tour of the engine: run it with {@code ./run} and read along.
@@ -130,6 +136,90 @@ public final class EngineTour {
         } catch (SynchronousError e) {
             say("SynchronousError; it would have blocked at " + e.getCause().getStackTrace()[0]);
         }
+
+        section("9. Priority inheritance: a LOW lock holder runs as HIGH while a HIGH task waits for its lock");
+        List<String> inheritanceLog = new ArrayList<>();
+        Loop.run(() -> {
+            PriorityLock lock = new PriorityLock("inventory");
+            CompletableFuture<Void> gate = new CompletableFuture<>();
+            Task<?> low = Loop.current().newTask().name("low").priority(Priority.LOW).start(() -> {
+                lock.lock();
+                try {
+                    gate.get(); // holds the lock while it waits
+                    inheritanceLog.add("low releases");
+                } finally {
+                    lock.unlock();
+                }
+                return null;
+            });
+            Thread.sleep(5);
+            Task<?> high = Loop.current().newTask().name("high").priority(Priority.HIGH).start(() -> {
+                lock.lock();
+                lock.unlock();
+                inheritanceLog.add("high got the lock");
+            });
+            Thread.sleep(5);
+            say("low's own priority " + low.priority() + ", effective " + low.effectivePriority());
+            Loop.current().newTask().name("medium").priority(-5).start(() -> inheritanceLog.add("medium"));
+            gate.complete(null); // low is queued as HIGH: it runs before medium
+            high.get();
+            return null;
+        });
+        say("log: " + inheritanceLog);
+
+        section("10. Boosting: under a flood of HIGH work, LOW still runs once every boostAfter + 1 dispatches");
+        LoopStatistics boostStats = Loop.builder().boostAfter(10).run(() -> {
+            Task.current().setPriority(Priority.HIGH);
+            Task<?> low = Loop.current().newTask().priority(Priority.LOW).start(() -> {
+                for (int i = 0; i < 3; i++) {
+                    Scheduling.yieldNow();
+                }
+            });
+            while (!low.isDone()) {
+                Scheduling.yieldNow(); // main, HIGH, never stops yielding
+            }
+            return Loop.current().statistics();
+        });
+        say("boosts: " + boostStats.boosts() + ", LOW dispatches: " + boostStats.band(PriorityBand.LOW).dispatches()
+                + ", HIGH dispatches: " + boostStats.band(PriorityBand.HIGH).dispatches());
+
+        section("11. Interrupts and timeouts: a chosen exception, raised where the task waits");
+        Loop.run(() -> {
+            Task<String> worker = Loop.current().submit(() -> {
+                try {
+                    Scheduling.await(new CompletableFuture<String>()); // waits forever
+                    return "finished";
+                } catch (InterruptException e) {
+                    return "worker stopped: " + e.getMessage();
+                }
+            });
+            Thread.sleep(5);
+            Interrupts.taskInterrupt(worker, new InterruptException("configuration reloaded"));
+            say(worker.get() + " (already done when taskInterrupt returned: " + worker.isDone() + ")");
+            try {
+                Interrupts.withTimeout(Duration.ofMillis(20), () -> {
+                    Scheduling.sleep(Duration.ofSeconds(10));
+                    return null;
+                });
+            } catch (TimeoutException e) {
+                say("withTimeout: " + e.getMessage());
+            }
+            return null;
+        });
+
+        section("12. Task groups: eager children, and no child outlives the group");
+        String groupResult = Loop.run(() -> TaskGroup.run(group -> {
+            Task<String> a = group.startSoon(() -> {
+                Scheduling.sleep(Duration.ofMillis(20));
+                return "a";
+            });
+            String ready = group.start(status -> {
+                status.started("server ready");
+                Scheduling.sleep(Duration.ofMillis(10));
+            });
+            return ready + ", " + a.get();
+        }));
+        say("group returned: " + groupResult);
 
         say("\nDone. Tests: ./test   Docs: README.md and docs/");
     }
