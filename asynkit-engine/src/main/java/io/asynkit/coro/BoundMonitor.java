@@ -1,5 +1,6 @@
 package io.asynkit.coro;
 
+import io.asynkit.internal.Throwables;
 import io.asynkit.loop.Drive;
 
 import java.util.Objects;
@@ -152,7 +153,7 @@ public final class BoundMonitor<T> implements AutoCloseable {
         if (coroutine == null) {
             if (data != null || failure != null) {
                 if (failure != null) {
-                    throw Coroutine.rethrowable(failure); // never started: raised at once, as in Python
+                    throw Throwables.rethrowable(failure); // never started: raised at once, as in Python
                 }
                 throw new IllegalArgumentException("cannot send non-null data into a coroutine that has not started: "
                         + "the first await must be await() or await(null)");
@@ -194,7 +195,7 @@ public final class BoundMonitor<T> implements AutoCloseable {
         incoming = null;
         incomingFailure = null;
         if (failure != null) {
-            throw Coroutine.rethrowable(failure);
+            throw Throwables.rethrowable(failure);
         }
         return data;
     }

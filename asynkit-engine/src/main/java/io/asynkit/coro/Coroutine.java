@@ -1,5 +1,6 @@
 package io.asynkit.coro;
 
+import io.asynkit.internal.Throwables;
 import io.asynkit.loop.Drive;
 import io.asynkit.loop.Loop;
 import io.asynkit.loop.Task;
@@ -44,7 +45,7 @@ final class Coroutine<T> {
         try {
             return task.get();
         } catch (ExecutionException e) {
-            throw rethrowable(e.getCause());
+            throw Throwables.rethrowable(e.getCause());
         }
     }
 
@@ -99,15 +100,5 @@ final class Coroutine<T> {
 
     String describe() {
         return "coroutine " + task.name();
-    }
-
-    static Exception rethrowable(Throwable t) {
-        if (t instanceof Error error) {
-            throw error;
-        }
-        if (t instanceof Exception exception) {
-            return exception;
-        }
-        return new ExecutionException(t);
     }
 }

@@ -1,5 +1,6 @@
 package io.asynkit.coro;
 
+import io.asynkit.internal.Throwables;
 import io.asynkit.loop.Drive;
 
 import java.util.Objects;
@@ -114,7 +115,7 @@ public final class Coroutines {
         try {
             return start.task().get(); // parks (a task) or blocks (a thread) if the call is still running
         } catch (ExecutionException e) {
-            throw Coroutine.rethrowable(e.getCause());
+            throw Throwables.rethrowable(e.getCause());
         }
     }
 }

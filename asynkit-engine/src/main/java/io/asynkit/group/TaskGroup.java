@@ -1,6 +1,7 @@
 package io.asynkit.group;
 
 import io.asynkit.coro.Context;
+import io.asynkit.internal.Throwables;
 import io.asynkit.loop.Drive;
 import io.asynkit.loop.Loop;
 import io.asynkit.loop.Scheduling;
@@ -102,7 +103,7 @@ public final class TaskGroup {
         group.awaitChildren();
         Throwable first = group.firstFailure();
         if (first != null) {
-            throw rethrowable(first);
+            throw Throwables.rethrowable(first);
         }
         return result;
     }
@@ -157,7 +158,7 @@ public final class TaskGroup {
         try {
             return await(ready);
         } catch (CompletionException | ExecutionException e) {
-            throw rethrowable(e.getCause());
+            throw Throwables.rethrowable(e.getCause());
         }
     }
 
@@ -324,12 +325,6 @@ public final class TaskGroup {
         }
     }
 
-    private static Exception rethrowable(Throwable failure) {
-        if (failure instanceof Error error) {
-            throw error;
-        }
-        return failure instanceof Exception e ? e : new java.lang.reflect.UndeclaredThrowableException(failure);
-    }
 
     /**
      * Waits until no child runs. If the waiting task is interrupted (or an exception is thrown into it),

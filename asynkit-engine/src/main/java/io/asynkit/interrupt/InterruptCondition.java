@@ -1,10 +1,10 @@
 package io.asynkit.interrupt;
 
+import io.asynkit.internal.Throwables;
 import io.asynkit.loop.Task;
 
 import java.util.Date;
 import java.util.Objects;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -64,25 +64,16 @@ public final class InterruptCondition implements Condition {
                 throw e;
             }
             thrown.addSuppressed(e);
-            throw raise(thrown);
+            throw Throwables.unchecked(thrown);
         }
         Throwable thrown = Task.takeThrownException();
         if (thrown != null) { // it came after a signal (or a timeout): pass the signal on, then raise
             delegate.signal();
-            throw raise(thrown);
+            throw Throwables.unchecked(thrown);
         }
         return result;
     }
 
-    private static RuntimeException raise(Throwable thrown) {
-        if (thrown instanceof RuntimeException unchecked) {
-            return unchecked;
-        }
-        if (thrown instanceof Error error) {
-            throw error;
-        }
-        return new CompletionException(thrown);
-    }
 
     @Override
     public void await() throws InterruptedException {
@@ -102,7 +93,7 @@ public final class InterruptCondition implements Condition {
         Throwable thrown = Task.takeThrownException();
         if (thrown != null) {
             delegate.signal();
-            throw raise(thrown);
+            throw Throwables.unchecked(thrown);
         }
     }
 

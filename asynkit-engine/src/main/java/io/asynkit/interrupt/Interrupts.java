@@ -1,6 +1,7 @@
 package io.asynkit.interrupt;
 
 import io.asynkit.internal.TaskInternals;
+import io.asynkit.internal.Throwables;
 import io.asynkit.loop.Handle;
 import io.asynkit.loop.Scheduling;
 import io.asynkit.loop.Task;
@@ -126,18 +127,12 @@ public final class Interrupts {
                 timedOut.initCause(failure);
                 throw timedOut;
             }
-            throw rethrowable(failure);
+            throw Throwables.rethrowable(failure);
         }
         expiry.disarm();
         return result;
     }
 
-    private static Exception rethrowable(Throwable failure) {
-        if (failure instanceof Error error) {
-            throw error;
-        }
-        return failure instanceof Exception e ? e : new java.lang.reflect.UndeclaredThrowableException(failure);
-    }
 
     /** True if {@code failure} is, or was caused by, the expiry's interrupt or the interrupt it carried. */
     private static boolean causedByExpiry(Throwable failure, TimeoutInterrupt interrupt) {

@@ -1,9 +1,11 @@
 package io.asynkit.loop;
 
+import io.asynkit.internal.Throwables;
+
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -141,7 +143,7 @@ public final class Scheduling {
         Thread.yield();
         Throwable thrown = Task.takeThrownException();
         if (thrown != null) {
-            throw unchecked(thrown);
+            throw Throwables.unchecked(thrown);
         }
     }
 
@@ -193,7 +195,7 @@ public final class Scheduling {
     private static void raiseThrownInto() {
         Throwable thrown = Task.takeThrownException();
         if (thrown != null) {
-            throw unchecked(thrown);
+            throw Throwables.unchecked(thrown);
         }
     }
 
@@ -207,14 +209,7 @@ public final class Scheduling {
         if (thrown instanceof InterruptedException interrupted) {
             return interrupted;
         }
-        throw unchecked(thrown);
+        throw Throwables.unchecked(thrown);
     }
 
-    private static RuntimeException unchecked(Throwable thrown) {
-        return switch (thrown) {
-            case RuntimeException unchecked -> unchecked;
-            case Error error -> throw error;
-            default -> new CompletionException(thrown);
-        };
-    }
 }

@@ -1,5 +1,6 @@
 package io.asynkit.priority;
 
+import io.asynkit.internal.Throwables;
 import io.asynkit.loop.Task;
 
 import java.util.Comparator;
@@ -215,7 +216,7 @@ public final class PriorityCondition implements Condition {
             }
         }
         if (thrown != null) {
-            throw PriorityLock.rethrow(thrown);
+            throw Throwables.unchecked(thrown);
         }
         if (throwInterrupted) {
             throw new InterruptedException("interrupted while waiting on a condition of " + lock.name());

@@ -1,5 +1,6 @@
 package io.asynkit.priority;
 
+import io.asynkit.internal.Throwables;
 import io.asynkit.loop.Task;
 
 import java.lang.invoke.MethodHandles;
@@ -7,7 +8,6 @@ import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
@@ -289,7 +289,7 @@ public final class PriorityLock implements Lock {
                         deferred[0] = thrown; // raised by the condition once the lock is back
                     } else if (thrown != null) {
                         leave(me, party, true);
-                        throw rethrow(thrown);
+                        throw Throwables.unchecked(thrown);
                     }
                 }
                 if (Thread.interrupted()) {
@@ -474,16 +474,5 @@ public final class PriorityLock implements Lock {
             throw new Error("maximum lock count exceeded for " + name);
         }
         holds++;
-    }
-
-    /** An exception thrown into the task, to rethrow as is (checked ones wrapped, as asynkit's waits do). */
-    static RuntimeException rethrow(Throwable thrown) {
-        if (thrown instanceof RuntimeException unchecked) {
-            return unchecked;
-        }
-        if (thrown instanceof Error error) {
-            throw error;
-        }
-        return new CompletionException(thrown);
     }
 }
