@@ -140,7 +140,10 @@ class PriorityOrderTest {
                 });
                 awaitBlocked(high2);
                 logging(Priority.NORMAL, "normal2");
-            } // leaving the monitor wakes high2
+            } // leaving the monitor wakes high2, through the JDK's unblocker thread: wait for it without parking
+            while (high2.taskState() == TaskState.BLOCKED) {
+                Thread.onSpinWait();
+            }
             high2.get();
             return null;
         });
