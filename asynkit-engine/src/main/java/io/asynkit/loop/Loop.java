@@ -297,13 +297,7 @@ public final class Loop extends AbstractExecutorService {
      */
     @Override
     public void execute(Runnable body) {
-        Objects.requireNonNull(body, "body");
-        Task.rejectInsideSynchronous("create a task");
-        Task<?> creator = Task.currentOrNull();
-        startTask(null, creator != null ? creator.priority() : Priority.NORMAL, null, () -> {
-            body.run();
-            return null;
-        }, true);
+        newTask().execute(body);
     }
 
     <T> Task<T> newTask(String taskName, double priority, ScopedValueBindings bindings, Callable<T> body) {

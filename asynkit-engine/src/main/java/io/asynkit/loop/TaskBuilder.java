@@ -63,6 +63,22 @@ public final class TaskBuilder {
         return loop.startTask(name, resolvedPriority(), scopedValues, body, false);
     }
 
+    /**
+     * Starts a fire-and-forget task for {@code body}, as {@link Loop#execute} does, with this builder's
+     * options: nobody holds its future, so a failure goes to the loop's
+     * {@link Loop.ExceptionHandler} (and still completes the returned task exceptionally).
+     *
+     * @throws RejectedExecutionException if the loop is shut down
+     */
+    public Task<Void> execute(Runnable body) {
+        Objects.requireNonNull(body, "body");
+        Task.rejectInsideSynchronous("create a task");
+        return loop.startTask(name, resolvedPriority(), scopedValues, () -> {
+            body.run();
+            return null;
+        }, true);
+    }
+
     /** Creates a task for {@code body} and makes it runnable; its result is {@code null}. */
     public Task<Void> start(Runnable body) {
         Objects.requireNonNull(body, "body");

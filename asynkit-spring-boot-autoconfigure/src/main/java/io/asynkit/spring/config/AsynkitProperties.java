@@ -1,0 +1,259 @@
+package io.asynkit.spring.config;
+
+import io.asynkit.loop.Loop;
+import io.asynkit.loop.MissingHookPolicy;
+import io.asynkit.loop.SchedulingPolicy;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.Ordered;
+
+import java.time.Duration;
+
+/**
+ * Configuration of the asynkit loop under a Spring Boot application ({@code asynkit.*}).
+ *
+ * <pre>
+ * asynkit.carriers=4
+ * asynkit.boosting.after=20
+ * asynkit.shutdown.await-termination-period=10s
+ * </pre>
+ *
+ * Invalid values fail start-up with Boot's failure analysis, naming the property and the reason.
+ */
+@ConfigurationProperties("asynkit")
+public class AsynkitProperties {
+
+    /**
+     * Whether to run the application on an asynkit loop. When false, Spring Boot's own executor,
+     * scheduler and web-server threads are used, exactly as without asynkit.
+     */
+    private boolean enabled = true;
+
+    /** Name of the shared loop, used for its threads and in metrics and the Actuator endpoint. */
+    private String name = "asynkit";
+
+    /** Carrier threads of the shared loop. Defaults to the number of available processors. */
+    private Integer carriers;
+
+    /** How the ready queue is ordered: by task priority (FIFO among equals), or FIFO only. */
+    private SchedulingPolicy policy = SchedulingPolicy.PRIORITY;
+
+    /**
+     * What to do when the JVM lacks '--add-opens java.base/java.lang=ALL-UNNAMED': run degraded on the
+     * JDK's default scheduler (with a warning that says where to add the flag), or fail start-up.
+     */
+    private MissingHookPolicy missingHook = MissingHookPolicy.DEGRADE;
+
+    private final Boosting boosting = new Boosting();
+
+    private final Shutdown shutdown = new Shutdown();
+
+    private final Web web = new Web();
+
+    private final Eager eager = new Eager();
+
+    private final Actuator actuator = new Actuator();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("must not be blank: it names the loop and its threads");
+        }
+        this.name = name;
+    }
+
+    public Integer getCarriers() {
+        return carriers;
+    }
+
+    public void setCarriers(Integer carriers) {
+        if (carriers != null && (carriers < 1 || carriers > 32_767)) {
+            throw new IllegalArgumentException("must be between 1 and 32767 carrier threads, but was " + carriers
+                    + "; leave it unset for one per available processor");
+        }
+        this.carriers = carriers;
+    }
+
+    /** The carriers to build the loop with: the configured number, or one per available processor. */
+    public int resolvedCarriers() {
+        return carriers != null ? carriers : Runtime.getRuntime().availableProcessors();
+    }
+
+    public SchedulingPolicy getPolicy() {
+        return policy;
+    }
+
+    public void setPolicy(SchedulingPolicy policy) {
+        this.policy = policy;
+    }
+
+    public MissingHookPolicy getMissingHook() {
+        return missingHook;
+    }
+
+    public void setMissingHook(MissingHookPolicy missingHook) {
+        this.missingHook = missingHook;
+    }
+
+    public Boosting getBoosting() {
+        return boosting;
+    }
+
+    public Shutdown getShutdown() {
+        return shutdown;
+    }
+
+    public Web getWeb() {
+        return web;
+    }
+
+    public Eager getEager() {
+        return eager;
+    }
+
+    public Actuator getActuator() {
+        return actuator;
+    }
+
+    /** Anti-starvation boosting of the priority policy. */
+    public static class Boosting {
+
+        /** Whether a runnable task that is overtaken too often is boosted (run once ahead of turn). */
+        private boolean enabled = true;
+
+        /**
+         * How many dispatches of better-priority work may overtake the oldest task of a priority before it
+         * is boosted: every priority with runnable tasks gets at least one dispatch in every after + 1.
+         */
+        private int after = Loop.DEFAULT_BOOST_AFTER;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getAfter() {
+            return after;
+        }
+
+        public void setAfter(int after) {
+            if (after < 1) {
+                throw new IllegalArgumentException("must be at least 1 (dispatches that may overtake a task before "
+                        + "it is boosted), but was " + after + "; set asynkit.boosting.enabled=false to turn boosting off");
+            }
+            this.after = after;
+        }
+    }
+
+    /** Graceful shutdown, in step with the application context. */
+    public static class Shutdown {
+
+        /** How long tasks still running at shutdown may take to finish before they are cancelled. */
+        private Duration awaitTerminationPeriod = Duration.ofSeconds(30);
+
+        /** How long cancelled tasks may take to unwind before the loop gives up on them. */
+        private Duration cancelTimeout = Duration.ofSeconds(5);
+
+        public Duration getAwaitTerminationPeriod() {
+            return awaitTerminationPeriod;
+        }
+
+        public void setAwaitTerminationPeriod(Duration awaitTerminationPeriod) {
+            this.awaitTerminationPeriod = notNegative(awaitTerminationPeriod);
+        }
+
+        public Duration getCancelTimeout() {
+            return cancelTimeout;
+        }
+
+        public void setCancelTimeout(Duration cancelTimeout) {
+            this.cancelTimeout = notNegative(cancelTimeout);
+        }
+    }
+
+    /** Web requests. */
+    public static class Web {
+
+        /**
+         * Whether the embedded web server (Tomcat, Jetty) runs every request as an asynkit task, so that
+         * {@code @Priority} on controllers takes effect.
+         */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** {@code @Eager} methods. */
+    public static class Eager {
+
+        /**
+         * Order of the post-processor that applies {@code @Eager}, as {@code @EnableAsync(order)}: the
+         * lowest precedence (the default) adds the advice to existing proxies, e.g. of
+         * {@code @Transactional}, instead of proxying twice.
+         */
+        private int order = Ordered.LOWEST_PRECEDENCE;
+
+        public int getOrder() {
+            return order;
+        }
+
+        public void setOrder(int order) {
+            this.order = order;
+        }
+    }
+
+    /** The {@code asynkit} Actuator endpoint. */
+    public static class Actuator {
+
+        /** Whether task lists include each task's stack trace. Off by default: stacks reveal code paths. */
+        private boolean includeStacks;
+
+        /** Most tasks listed per state; the counts always cover every task. */
+        private int maxTasks = 200;
+
+        public boolean isIncludeStacks() {
+            return includeStacks;
+        }
+
+        public void setIncludeStacks(boolean includeStacks) {
+            this.includeStacks = includeStacks;
+        }
+
+        public int getMaxTasks() {
+            return maxTasks;
+        }
+
+        public void setMaxTasks(int maxTasks) {
+            if (maxTasks < 0) {
+                throw new IllegalArgumentException("must not be negative, but was " + maxTasks);
+            }
+            this.maxTasks = maxTasks;
+        }
+    }
+
+    private static Duration notNegative(Duration duration) {
+        if (duration == null || duration.isNegative()) {
+            throw new IllegalArgumentException("must be zero or more, but was " + duration);
+        }
+        return duration;
+    }
+}
