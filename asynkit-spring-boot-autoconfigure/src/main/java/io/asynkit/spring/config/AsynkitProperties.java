@@ -5,6 +5,8 @@ import io.asynkit.loop.MissingHookPolicy;
 import io.asynkit.loop.SchedulingPolicy;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.Ordered;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 import java.time.Duration;
 
@@ -20,7 +22,7 @@ import java.time.Duration;
  * Invalid values fail start-up with Boot's failure analysis, naming the property and the reason.
  */
 @ConfigurationProperties("asynkit")
-public class AsynkitProperties {
+public class AsynkitProperties implements Validator {
 
     /**
      * Whether to run the application on an asynkit loop. When false, Spring Boot's own executor,
@@ -66,9 +68,6 @@ public class AsynkitProperties {
     }
 
     public void setName(String name) {
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("must not be blank: it names the loop and its threads");
-        }
         this.name = name;
     }
 
@@ -77,10 +76,6 @@ public class AsynkitProperties {
     }
 
     public void setCarriers(Integer carriers) {
-        if (carriers != null && (carriers < 1 || carriers > 32_767)) {
-            throw new IllegalArgumentException("must be between 1 and 32767 carrier threads, but was " + carriers
-                    + "; leave it unset for one per available processor");
-        }
         this.carriers = carriers;
     }
 
@@ -150,10 +145,6 @@ public class AsynkitProperties {
         }
 
         public void setAfter(int after) {
-            if (after < 1) {
-                throw new IllegalArgumentException("must be at least 1 (dispatches that may overtake a task before "
-                        + "it is boosted), but was " + after + "; set asynkit.boosting.enabled=false to turn boosting off");
-            }
             this.after = after;
         }
     }
@@ -172,7 +163,7 @@ public class AsynkitProperties {
         }
 
         public void setAwaitTerminationPeriod(Duration awaitTerminationPeriod) {
-            this.awaitTerminationPeriod = notNegative(awaitTerminationPeriod);
+            this.awaitTerminationPeriod = awaitTerminationPeriod;
         }
 
         public Duration getCancelTimeout() {
@@ -180,7 +171,7 @@ public class AsynkitProperties {
         }
 
         public void setCancelTimeout(Duration cancelTimeout) {
-            this.cancelTimeout = notNegative(cancelTimeout);
+            this.cancelTimeout = cancelTimeout;
         }
     }
 
@@ -243,17 +234,43 @@ public class AsynkitProperties {
         }
 
         public void setMaxTasks(int maxTasks) {
-            if (maxTasks < 0) {
-                throw new IllegalArgumentException("must not be negative, but was " + maxTasks);
-            }
             this.maxTasks = maxTasks;
         }
     }
 
-    private static Duration notNegative(Duration duration) {
-        if (duration == null || duration.isNegative()) {
-            throw new IllegalArgumentException("must be zero or more, but was " + duration);
+    /**
+     * Checks the bound values; Boot reports each rejected value with its property, value, origin and
+     * reason, and the application does not start.
+     */
+    @Override
+    public void validate(Object target, Errors errors) {
+        AsynkitProperties p = (AsynkitProperties) target;
+        if (p.name == null || p.name.isBlank()) {
+            errors.rejectValue("name", "blank", "must not be blank: it names the loop and its threads");
         }
-        return duration;
+        if (p.carriers != null && (p.carriers < 1 || p.carriers > 32_767)) {
+            errors.rejectValue("carriers", "range", "must be between 1 and 32767 carrier threads; leave it unset "
+                    + "for one per available processor");
+        }
+        if (p.boosting.after < 1) {
+            errors.rejectValue("boosting.after", "range", "must be at least 1 (dispatches of better work that may "
+                    + "overtake a task before it is boosted); set asynkit.boosting.enabled=false to turn boosting off");
+        }
+        rejectNegative(errors, "shutdown.await-termination-period", p.shutdown.awaitTerminationPeriod);
+        rejectNegative(errors, "shutdown.cancel-timeout", p.shutdown.cancelTimeout);
+        if (p.actuator.maxTasks < 0) {
+            errors.rejectValue("actuator.max-tasks", "range", "must be zero or more");
+        }
+    }
+
+    @Override
+    public boolean supports(Class<?> type) {
+        return AsynkitProperties.class.isAssignableFrom(type);
+    }
+
+    private static void rejectNegative(Errors errors, String field, Duration duration) {
+        if (duration == null || duration.isNegative()) {
+            errors.rejectValue(field, "range", "must be zero or more");
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.asynkit.loop.Task;
 import io.asynkit.loop.TaskBuilder;
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.core.task.TaskDecorator;
+import org.springframework.core.task.TaskRejectedException;
 
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -105,6 +106,10 @@ public class AsynkitTaskExecutor implements AsyncTaskExecutor {
     }
 
     private TaskBuilder newTask() {
+        if (loop.isShutdown()) { // as Spring's executors report it; the loop would say RejectedExecutionException
+            throw new TaskRejectedException("executor on asynkit loop '" + loop.name() + "' is shut down: "
+                    + "no new tasks are accepted");
+        }
         return loop.newTask().name(taskNamePrefix + counter.incrementAndGet());
     }
 

@@ -4,6 +4,7 @@ import io.asynkit.loop.Handle;
 import io.asynkit.loop.Loop;
 import io.asynkit.loop.Task;
 import org.springframework.core.task.TaskDecorator;
+import org.springframework.core.task.TaskRejectedException;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.Trigger;
 import org.springframework.scheduling.support.PeriodicTrigger;
@@ -18,6 +19,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -139,14 +141,19 @@ public class AsynkitTaskScheduler implements TaskScheduler {
         private Instant next;
 
         Schedule(Runnable task, Trigger trigger, boolean repeating) {
-            this.task = decorator != null ? decorator.decorate(Objects.requireNonNull(task, "task")) : task;
+            Objects.requireNonNull(task, "task");
+            this.task = decorator != null ? decorator.decorate(task) : task;
             this.trigger = trigger;
             this.repeating = repeating;
             this.taskName = "scheduled " + abbreviate(String.valueOf(task));
         }
 
         Schedule start() {
-            scheduleNext();
+            try {
+                scheduleNext();
+            } catch (RejectedExecutionException e) {
+                throw new TaskRejectedException("cannot schedule " + taskName + " on " + loop.name() + ": " + e.getMessage(), e);
+            }
             return this;
         }
 
@@ -177,8 +184,8 @@ public class AsynkitTaskScheduler implements TaskScheduler {
                     return;
                 }
                 running = loop.newTask().name(taskName).start(() -> execute(scheduled));
-            } catch (RuntimeException rejected) { // the loop is shutting down
-                finished.completeExceptionally(rejected);
+            } catch (RejectedExecutionException shuttingDown) {
+                finished.completeExceptionally(shuttingDown);
             } finally {
                 lock.unlock();
             }
@@ -205,7 +212,11 @@ public class AsynkitTaskScheduler implements TaskScheduler {
                     lock.unlock();
                 }
             }
-            scheduleNext();
+            try {
+                scheduleNext();
+            } catch (RejectedExecutionException shuttingDown) {
+                finished.completeExceptionally(shuttingDown);
+            }
             return null;
         }
 

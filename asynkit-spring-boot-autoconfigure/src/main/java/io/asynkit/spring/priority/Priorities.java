@@ -1,0 +1,64 @@
+package io.asynkit.spring.priority;
+
+import io.asynkit.loop.Task;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+
+import java.lang.reflect.Method;
+import java.util.OptionalDouble;
+import java.util.function.Supplier;
+
+/**
+ * Reads {@link Priority} (the method's wins over its class's) and runs code at a priority.
+ */
+public final class Priorities {
+
+    private Priorities() {
+    }
+
+    /**
+     * The priority declared for {@code method} of {@code targetClass}: on the method, else on the class.
+     *
+     * @throws IllegalArgumentException if the declared value is NaN or infinite, naming where it is
+     */
+    public static OptionalDouble declaredFor(Method method, Class<?> targetClass) {
+        Priority annotation = AnnotatedElementUtils.findMergedAnnotation(method, Priority.class);
+        Object where = method;
+        if (annotation == null && targetClass != null) {
+            annotation = AnnotatedElementUtils.findMergedAnnotation(targetClass, Priority.class);
+            where = targetClass;
+        }
+        if (annotation == null) {
+            return OptionalDouble.empty();
+        }
+        double value = annotation.value();
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException("@Priority on " + where + " must be a finite number (lower runs first; "
+                    + "Priority.HIGH = -10, NORMAL = 0, LOW = 10), but was " + value);
+        }
+        return OptionalDouble.of(value);
+    }
+
+    /**
+     * Runs {@code call} with the current task's own priority set to {@code priority}, restoring it after;
+     * tasks the call creates inherit it. Outside a task the call simply runs.
+     */
+    public static <T, E extends Throwable> T callAt(double priority, ThrowingSupplier<T, E> call) throws E {
+        Task<?> task = Task.currentOrNull();
+        if (task == null || task.priority() == priority) {
+            return call.get();
+        }
+        double previous = task.priority();
+        task.setPriority(priority);
+        try {
+            return call.get();
+        } finally {
+            task.setPriority(previous);
+        }
+    }
+
+    /** A {@link Supplier} that may throw. */
+    @FunctionalInterface
+    public interface ThrowingSupplier<T, E extends Throwable> {
+        T get() throws E;
+    }
+}
