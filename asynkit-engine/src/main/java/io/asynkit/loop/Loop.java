@@ -21,6 +21,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -141,6 +142,7 @@ public final class Loop extends AbstractExecutorService {
     private long clock; // System.nanoTime() at the latest dispatch of any carrier
 
     private volatile ScheduledThreadPoolExecutor timer; // created on first callLater
+    private final List<Thread> timerThreads = new CopyOnWriteArrayList<>();
     private final Thread watchdog;
 
     private Loop(Builder b) {
@@ -549,7 +551,12 @@ public final class Loop extends AbstractExecutorService {
                 rejectIfTerminated("callLater");
                 t = timer;
                 if (t == null) {
-                    t = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name(name + "-timer").factory());
+                    ThreadFactory platform = Thread.ofPlatform().daemon().name(name + "-timer").factory();
+                    t = new ScheduledThreadPoolExecutor(1, runnable -> {
+                        Thread thread = platform.newThread(runnable);
+                        timerThreads.add(thread); // joined at close: awaitTermination returns before it has ended
+                        return thread;
+                    });
                     t.setRemoveOnCancelPolicy(true);
                     timer = t;
                 }
@@ -724,12 +731,9 @@ public final class Loop extends AbstractExecutorService {
             joinQuietly(watchdog);
         }
         stopTimer();
-        ScheduledThreadPoolExecutor t = timer;
-        if (t != null) {
-            try {
-                t.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        for (Thread timerThread : timerThreads) {
+            if (timerThread != Thread.currentThread()) {
+                joinQuietly(timerThread);
             }
         }
     }
