@@ -1,10 +1,8 @@
 package io.asynkit.spring.config;
 
-import io.asynkit.loop.Loop;
 import io.asynkit.loop.MissingHookPolicy;
 import io.asynkit.loop.SchedulingPolicy;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.core.Ordered;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -130,7 +128,7 @@ public class AsynkitProperties implements Validator {
          * How many dispatches of better-priority work may overtake the oldest task of a priority before it
          * is boosted: every priority with runnable tasks gets at least one dispatch in every after + 1.
          */
-        private int after = Loop.DEFAULT_BOOST_AFTER;
+        private int after = 100; // Loop.DEFAULT_BOOST_AFTER, as a literal so that the metadata shows it
 
         public boolean isEnabled() {
             return enabled;
@@ -180,7 +178,7 @@ public class AsynkitProperties implements Validator {
 
         /**
          * Whether the embedded web server (Tomcat, Jetty) runs every request as an asynkit task, so that
-         * {@code @Priority} on controllers takes effect.
+         * @Priority on controllers takes effect.
          */
         private boolean enabled = true;
 
@@ -197,11 +195,11 @@ public class AsynkitProperties implements Validator {
     public static class Eager {
 
         /**
-         * Order of the post-processor that applies {@code @Eager}, as {@code @EnableAsync(order)}: the
-         * lowest precedence (the default) adds the advice to existing proxies, e.g. of
-         * {@code @Transactional}, instead of proxying twice.
+         * Order of the post-processor that applies @Eager, as @EnableAsync(order): the lowest precedence
+         * (the default) adds the advice to existing proxies, e.g. of @Transactional, instead of proxying
+         * twice.
          */
-        private int order = Ordered.LOWEST_PRECEDENCE;
+        private int order = Integer.MAX_VALUE; // Ordered.LOWEST_PRECEDENCE, as a literal for the metadata
 
         public int getOrder() {
             return order;

@@ -100,6 +100,13 @@ class AsynkitAutoConfigurationTests {
     }
 
     @Test
+    void theDefaultsAreTheEnginesOwn() {
+        AsynkitProperties defaults = new AsynkitProperties();
+        assertThat(defaults.getBoosting().getAfter()).isEqualTo(Loop.DEFAULT_BOOST_AFTER);
+        assertThat(defaults.getEager().getOrder()).isEqualTo(org.springframework.core.Ordered.LOWEST_PRECEDENCE);
+    }
+
+    @Test
     void aBadValueFailsStartUpNamingThePropertyAndTheReason() {
         runner.withPropertyValues("asynkit.carriers=0").run(context -> assertThat(context).getFailure()
                 .hasRootCauseInstanceOf(org.springframework.boot.context.properties.bind.validation.BindValidationException.class)
