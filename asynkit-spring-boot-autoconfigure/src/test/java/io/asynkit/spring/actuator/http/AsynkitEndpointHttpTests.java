@@ -22,9 +22,12 @@ import java.util.concurrent.CompletableFuture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** {@code /actuator/asynkit} over HTTP, on the embedded server, as an application sees it. */
+/**
+ * {@code /actuator/asynkit} over HTTP, on the embedded server, as an application sees it; and the loop's
+ * meters in Boot's {@code metrics} endpoint.
+ */
 @SpringBootTest(classes = ActuatorTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = {"management.endpoints.web.exposure.include=asynkit", "asynkit.carriers=2"})
+        properties = {"management.endpoints.web.exposure.include=asynkit,metrics", "asynkit.carriers=2"})
 @AutoConfigureRestTestClient
 class AsynkitEndpointHttpTests {
 
@@ -120,5 +123,17 @@ class AsynkitEndpointHttpTests {
                 .expectBody()
                 .jsonPath("$._links.asynkit.href").value(String.class, h -> assertThat(h).endsWith("/actuator/asynkit"))
                 .jsonPath("$._links['asynkit-id'].templated").isEqualTo(true);
+    }
+
+    @Test
+    void metersAreInBootsMetricsEndpoint() {
+        client.get().uri("/actuator/metrics/asynkit.tasks?tag=state:blocked&tag=name:asynkit").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.baseUnit").isEqualTo("tasks")
+                .jsonPath("$.measurements[0].value").value(Double.class, n -> assertThat(n).isGreaterThanOrEqualTo(1));
+        client.get().uri("/actuator/metrics/executor.pool.size?tag=name:asynkit").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.measurements[0].value").isEqualTo(2.0);
     }
 }
