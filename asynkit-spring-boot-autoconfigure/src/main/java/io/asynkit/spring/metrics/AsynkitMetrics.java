@@ -44,8 +44,10 @@ import java.util.function.ToLongFunction;
  * <ul>
  *   <li>{@code asynkit.tasks} (gauge, tasks), tagged {@code state} = {@code runnable}, {@code running},
  *       {@code blocked};</li>
- *   <li>{@code asynkit.dispatches} (function counter): carrier mounts of a task or runs of a callback;</li>
- *   <li>{@code asynkit.boosts} (function counter): dispatches that ran a task ahead of better work;</li>
+ *   <li>{@code asynkit.dispatches} (function counter, dispatches): carrier mounts of a task or runs of a
+ *       callback;</li>
+ *   <li>{@code asynkit.boosts} (function counter, boosts): dispatches that ran a task ahead of better
+ *       work;</li>
  *   <li>{@code asynkit.compensations} (function counter, threads): spare carriers started for pinned
  *       tasks;</li>
  *   <li>{@code asynkit.queue.wait} (function timer) and {@code asynkit.queue.wait.max} (time gauge),
@@ -114,7 +116,7 @@ public class AsynkitMetrics implements MeterBinder {
                 LoopStatistics::dispatches);
         counter(registry, "asynkit.boosts",
                 "Dispatches that ran a starving task ahead of better-priority work (anti-starvation boosts)",
-                "dispatches", LoopStatistics::boosts);
+                "boosts", LoopStatistics::boosts);
         counter(registry, "asynkit.compensations",
                 "Spare carriers started because a task held its carrier while parked", "threads",
                 LoopStatistics::compensations);
