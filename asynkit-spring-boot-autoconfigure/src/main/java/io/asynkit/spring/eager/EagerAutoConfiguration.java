@@ -2,6 +2,7 @@ package io.asynkit.spring.eager;
 
 import io.asynkit.spring.config.AsynkitAutoConfiguration;
 import io.asynkit.spring.config.AsynkitProperties;
+import io.asynkit.spring.priority.PriorityAutoConfiguration;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -16,8 +17,12 @@ import org.springframework.core.env.Environment;
  * (unless the application has its own), ordered by {@code asynkit.eager.order}. Eager calls from
  * outside any asynkit task run on the application's asynkit loop. Off with {@code asynkit.enabled=false}:
  * {@code @Eager} methods are then plain calls.
+ *
+ * <p>After {@link PriorityAutoConfiguration}: at equal orders the post-processor registered later puts
+ * its advice in front, so {@code @Eager}'s goes outside {@code @Priority}'s and the priority is set
+ * inside the eager task, whether the caller is a task or a plain thread.
  */
-@AutoConfiguration(after = AsynkitAutoConfiguration.class)
+@AutoConfiguration(after = {AsynkitAutoConfiguration.class, PriorityAutoConfiguration.class})
 @ConditionalOnBooleanProperty(name = "asynkit.enabled", matchIfMissing = true)
 public final class EagerAutoConfiguration {
 

@@ -1,7 +1,10 @@
 package io.asynkit.spring.eager;
 
+import io.asynkit.loop.Loop;
 import io.asynkit.loop.Task;
 import io.asynkit.spring.config.AsynkitAutoConfiguration;
+import io.asynkit.spring.priority.Priority;
+import io.asynkit.spring.priority.PriorityAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.springframework.aop.Advisor;
@@ -16,6 +19,7 @@ import org.springframework.scheduling.annotation.Async;
 import org.springframework.scheduling.annotation.AsyncAnnotationAdvisor;
 import org.springframework.scheduling.annotation.EnableAsync;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -116,6 +120,32 @@ class EagerConfigurationTests {
             assertThat(async.name()).startsWith("async-");
             assertThat(async.loop()).isSameAs(eager.loop());
         });
+    }
+
+    @Test
+    void priorityOnAnEagerMethodAppliesToTheEagerTaskFromAThreadAndFromATask() {
+        runner.withConfiguration(AutoConfigurations.of(PriorityAutoConfiguration.class)).withBean(Prioritised.class)
+                .run(context -> {
+                    Prioritised bean = context.getBean(Prioritised.class);
+                    Advisor[] advisors = ((Advised) bean).getAdvisors();
+                    assertThat(advisors[0].getAdvice()).as("@Eager's advice outside @Priority's")
+                            .isInstanceOf(EagerInterceptor.class);
+                    assertThat(bean.prioritiesAroundAPark().get(30, TimeUnit.SECONDS))
+                            .containsExactly(Priority.LOW, Priority.LOW);
+                    Loop loop = context.getBean(Loop.class);
+                    assertThat(loop.submit(() -> bean.prioritiesAroundAPark().get()).get(30, TimeUnit.SECONDS))
+                            .containsExactly(Priority.LOW, Priority.LOW);
+                });
+    }
+
+    static class Prioritised {
+        @Eager
+        @Priority(Priority.LOW)
+        public CompletableFuture<List<Double>> prioritiesAroundAPark() throws InterruptedException {
+            double before = Task.current().priority();
+            Thread.sleep(10);
+            return CompletableFuture.completedFuture(List.of(before, Task.current().priority()));
+        }
     }
 
     static class InvalidReturnType {
