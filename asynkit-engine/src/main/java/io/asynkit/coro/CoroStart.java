@@ -1,6 +1,7 @@
 package io.asynkit.coro;
 
 import io.asynkit.loop.Drive;
+import io.asynkit.loop.Loop;
 import io.asynkit.loop.Scheduling;
 import io.asynkit.loop.Task;
 
@@ -57,7 +58,29 @@ public final class CoroStart<T> implements AutoCloseable {
     public static <T> CoroStart<T> start(Callable<T> body, Context context) {
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(context, "context");
-        Coroutine<T> coroutine = Coroutine.create("eager", body, context);
+        return start(Coroutine.create("eager", body, context));
+    }
+
+    /**
+     * Starts {@code body} as a task named {@code name} of {@code loop} (whatever loop, if any, the caller
+     * runs on), in a copy of the caller's context, and runs it until it first parks or ends. For
+     * frameworks that own a loop, such as a Spring application's:
+     *
+     * <pre>{@code
+     * CoroStart<Quote> start = CoroStart.start(applicationLoop, "quote", () -> pricing.quote(order));
+     * }</pre>
+     *
+     * @throws UnsupportedOperationException if {@code loop} runs degraded (no scheduler hook)
+     * @throws SynchronousError              if called inside {@link Coroutines#awaitSync} and the call blocks
+     */
+    public static <T> CoroStart<T> start(Loop loop, String name, Callable<T> body) {
+        Objects.requireNonNull(loop, "loop");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(body, "body");
+        return start(Coroutine.create(loop, name, body, Context.capture()));
+    }
+
+    private static <T> CoroStart<T> start(Coroutine<T> coroutine) {
         Drive.Outcome outcome = coroutine.step(Drive.Until.PARK);
         if (outcome == Drive.Outcome.PARKED && coroutine.task.isSynchronous()) {
             coroutine.abortSynchronous(Drive.Until.BLOCK); // nested in awaitSync: blocking is an error

@@ -27,8 +27,11 @@ final class Coroutine<T> {
 
     static <T> Coroutine<T> create(String kind, Callable<T> body, Context context) {
         Task<?> caller = Task.currentOrNull();
-        Loop loop = caller != null ? caller.loop() : Loop.common();
-        Task<T> task = loop.newTask().name(kind).scopedValues(context.scopedValues()).unstarted(context.wrap(body));
+        return create(caller != null ? caller.loop() : Loop.common(), kind, body, context);
+    }
+
+    static <T> Coroutine<T> create(Loop loop, String name, Callable<T> body, Context context) {
+        Task<T> task = loop.newTask().name(name).scopedValues(context.scopedValues()).unstarted(context.wrap(body));
         return new Coroutine<>(task);
     }
 

@@ -2,6 +2,7 @@ package io.asynkit.coro;
 
 import io.asynkit.internal.Throwables;
 import io.asynkit.loop.Drive;
+import io.asynkit.loop.Loop;
 
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -40,6 +41,16 @@ public final class Coroutines {
      */
     public static <T> CompletableFuture<T> eager(Callable<T> body) {
         return CoroStart.start(body).asCompletableFuture();
+    }
+
+    /**
+     * {@link #eager(Callable)}, with the call running as a task named {@code name} of {@code loop}, whatever
+     * loop (if any) the caller runs on.
+     *
+     * @throws UnsupportedOperationException if {@code loop} runs degraded (no scheduler hook)
+     */
+    public static <T> CompletableFuture<T> eager(Loop loop, String name, Callable<T> body) {
+        return CoroStart.start(loop, name, body).asCompletableFuture();
     }
 
     /**

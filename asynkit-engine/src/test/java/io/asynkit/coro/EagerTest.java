@@ -234,4 +234,27 @@ class EagerTest {
             MDC_LIKE.remove();
         }
     }
+
+    @Test
+    void anEagerCallCanRunOnAGivenLoopWhateverTheCallerRunsOn() throws Exception {
+        try (io.asynkit.loop.Loop target = io.asynkit.loop.Loop.builder().name("target").build();
+             io.asynkit.loop.Loop other = io.asynkit.loop.Loop.builder().name("other").build()) {
+            java.util.List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.Callable<String> call = () -> {
+                log.add("1");
+                Thread.sleep(10);
+                log.add("2");
+                return io.asynkit.loop.Task.current().loop().name() + "/" + io.asynkit.loop.Task.current().name();
+            };
+            log.add("a");
+            java.util.concurrent.CompletableFuture<String> fromThread = Coroutines.eager(target, "named", call);
+            log.add("b");
+            org.assertj.core.api.Assertions.assertThat(fromThread.get()).isEqualTo("target/named");
+            org.assertj.core.api.Assertions.assertThat(log).containsExactly("a", "1", "b", "2");
+            String fromOtherLoop = other.submit(() -> Coroutines.eager(target, "cross", call).get()).get();
+            org.assertj.core.api.Assertions.assertThat(fromOtherLoop).isEqualTo("target/cross");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Coroutines.eager(null, "x", call))
+                    .isInstanceOf(NullPointerException.class);
+        }
+    }
 }

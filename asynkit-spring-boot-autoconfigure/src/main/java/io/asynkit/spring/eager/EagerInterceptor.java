@@ -2,7 +2,6 @@ package io.asynkit.spring.eager;
 
 import io.asynkit.coro.Context;
 import io.asynkit.coro.Coroutines;
-import io.asynkit.loop.Drive;
 import io.asynkit.loop.Loop;
 import io.asynkit.loop.Task;
 import io.asynkit.spring.eager.EagerMethods.ReturnKind;
@@ -85,26 +84,17 @@ public class EagerInterceptor implements MethodInterceptor {
         return kind == ReturnKind.VOID ? null : future;
     }
 
+    /**
+     * Eagerly on the caller's loop (a task) or the application's loop (a plain thread); on a degraded
+     * loop, which cannot drive anything, as an ordinary task.
+     */
     private CompletableFuture<Object> start(Callable<Object> body, String name) {
         Task<?> caller = Task.currentOrNull();
-        if (caller != null) {
-            Loop callersLoop = caller.loop();
-            return callersLoop.isHookAvailable() ? Coroutines.eager(body) : startPlainTask(callersLoop, body, name);
-        }
-        Loop target = loop.get();
+        Loop target = caller != null ? caller.loop() : loop.get();
         if (target == null) {
             target = Loop.common();
         }
-        if (!target.isHookAvailable()) {
-            return startPlainTask(target, body, name);
-        }
-        // What Coroutines.eager does for a caller outside any task, but on the application's loop
-        // rather than the common loop: the engine has no "eager on this loop" entry point yet.
-        Context context = Context.capture();
-        Task<Object> task = target.newTask().name(name).scopedValues(context.scopedValues())
-                .unstarted(context.wrap(body));
-        Drive.of(task).run(Drive.Until.PARK);
-        return task.toCompletableFuture(); // complete already if the call returned or threw
+        return target.isHookAvailable() ? Coroutines.eager(target, name, body) : startPlainTask(target, body, name);
     }
 
     private static CompletableFuture<Object> startPlainTask(Loop loop, Callable<Object> body, String name) {
