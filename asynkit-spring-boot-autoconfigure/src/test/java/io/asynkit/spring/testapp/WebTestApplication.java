@@ -1,6 +1,7 @@
 package io.asynkit.spring.testapp;
 
 import io.asynkit.loop.Task;
+import io.asynkit.spring.eager.Eager;
 import io.asynkit.spring.priority.Priority;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.scheduling.annotation.Async;
@@ -52,6 +53,11 @@ public class WebTestApplication {
             return background.lowAsync().get();
         }
 
+        @GetMapping("/eager")
+        Where eager() throws Exception {
+            return background.highEager().get();
+        }
+
         @GetMapping("/scheduled")
         Where scheduled() throws Exception {
             return background.lastTick().get();
@@ -93,6 +99,12 @@ public class WebTestApplication {
         @Async
         @Priority(Priority.LOW)
         public CompletableFuture<Where> lowAsync() {
+            return CompletableFuture.completedFuture(Where.here());
+        }
+
+        @Eager
+        @Priority(Priority.HIGH)
+        public CompletableFuture<Where> highEager() {
             return CompletableFuture.completedFuture(Where.here());
         }
 

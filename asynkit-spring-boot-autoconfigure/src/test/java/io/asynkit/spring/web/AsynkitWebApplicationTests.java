@@ -69,11 +69,15 @@ class AsynkitWebApplicationTests {
     }
 
     @Test
-    void asyncAndScheduledMethodsRunAsTasksAtTheirPriority() {
+    void asyncEagerAndScheduledMethodsRunAsTasksAtTheirPriority() {
         Where async = get("/async");
         assertThat(async.inTask()).isTrue();
         assertThat(async.task()).startsWith("async-");
         assertThat(async.priority()).isEqualTo(Priority.LOW);
+        Where eager = get("/eager");
+        assertThat(eager.inTask()).isTrue();
+        assertThat(eager.task()).startsWith("eager:");
+        assertThat(eager.priority()).isEqualTo(Priority.HIGH);
         Where scheduled = get("/scheduled");
         assertThat(scheduled.inTask()).isTrue();
         assertThat(scheduled.task()).startsWith("scheduled ");
