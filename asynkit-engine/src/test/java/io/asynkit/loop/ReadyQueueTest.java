@@ -245,4 +245,22 @@ class ReadyQueueTest {
     void boostAfterMustBePositive() {
         assertThatThrownBy(() -> new ReadyQueue(true, 0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void manyDistinctPrioritiesOverTimeKeepTheOrderWhileEmptyLevelsArePruned() {
+        ReadyQueue q = new ReadyQueue(true);
+        Random random = new Random(11);
+        for (int round = 0; round < 20; round++) {
+            List<double[]> added = new ArrayList<>(); // {key, id}
+            for (int i = 0; i < 50; i++) {
+                double key = random.nextInt(1000) / 10.0 - 50; // far more than 32 distinct keys
+                int id = round * 100 + i;
+                added.add(new double[] {key, id});
+                q.add(entry(id), key);
+            }
+            added.sort(Comparator.comparingDouble(a -> a[0])); // stable: FIFO among equal keys
+            assertThat(drain(q)).isEqualTo(added.stream().map(a -> (int) a[1]).toList());
+            assertThat(q.size()).isZero();
+        }
+    }
 }
