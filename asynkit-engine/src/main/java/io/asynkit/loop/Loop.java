@@ -135,6 +135,7 @@ public final class Loop extends AbstractExecutorService {
     private long dispatches;
     private long callbacksRun;
     private long compensations;
+    private long carrierFailures;
     private final long[] bandDispatches = new long[PriorityBand.values().length];
     private final long[] bandBoosts = new long[PriorityBand.values().length];
     private final long[] bandWaitNanos = new long[PriorityBand.values().length];
@@ -597,7 +598,7 @@ public final class Loop extends AbstractExecutorService {
             }
             return new LoopStatistics(name, policy, hooked, carrierCount, sparesAlive, queue.size(), runnable, running,
                     blocked, tasksStarted, tasksCompleted, adoptedThreads, dispatches, callbacksRun, compensations,
-                    boostAfter, queue.boosts(), longestWait, bands);
+                    boostAfter, queue.boosts(), longestWait, bands, carrierFailures);
         } finally {
             lock.unlock();
         }
@@ -926,6 +927,8 @@ public final class Loop extends AbstractExecutorService {
         final Thread thread;
         volatile ReadyEntry current;
         volatile long serial;     // incremented at every dispatch; the watchdog compares samples
+        volatile boolean failed;  // ended by an internal error: the watchdog replaces it
+        volatile boolean killForTest; // fault injection (tests only): fail at the next turn of the loop
         long lastSeenSerial = -1; // watchdog-private
         boolean seenParked;       // watchdog-private
 
@@ -942,6 +945,9 @@ public final class Loop extends AbstractExecutorService {
             acquire();
             try {
                 for (;;) {
+                    if (killForTest) {
+                        throw new Error("carrier " + thread.getName() + " killed by a fault-injection test");
+                    }
                     long now = System.nanoTime(); // the carrier clock: one read per dispatch
                     clock = now;
                     if (last != null) {
@@ -987,11 +993,19 @@ public final class Loop extends AbstractExecutorService {
                         acquire();
                     }
                 }
+            } catch (Throwable internal) { // a failure of the loop's own code, never of a task's
+                failed = true;
+                carrierFailures++;
+                LOG.log(System.Logger.Level.ERROR, "asynkit loop '" + name + "': carrier " + thread.getName()
+                        + " failed and ends" + (last != null ? " after running " + last : "")
+                        + "; the watchdog starts a replacement", internal);
             } finally {
                 if (spare) {
                     sparesAlive--;
                 }
-                lock.unlock(); // stays in carriers until joined (close) or, a retired spare, pruned (watch)
+                if (lock.isHeldByCurrentThread()) {
+                    lock.unlock(); // stays in carriers until joined (close) or, retired or failed, pruned (watch)
+                }
             }
         }
     }
@@ -1153,6 +1167,13 @@ public final class Loop extends AbstractExecutorService {
                 while (sparesAlive < Math.min(pinned, maxSpareCarriers) && !queue.isEmpty()) {
                     startCarrier(true);
                 }
+                for (Carrier carrier : carriers) {
+                    if (carrier.failed && !carrier.spare && runState == RunState.RUNNING) {
+                        carriers.remove(carrier);
+                        startCarrier(false); // the loop keeps its number of carriers
+                        signalWork();
+                    }
+                }
             } finally {
                 lock.unlock();
             }
@@ -1187,6 +1208,17 @@ public final class Loop extends AbstractExecutorService {
 
     void unlock() {
         lock.unlock();
+    }
+
+    /** Fault injection, for tests only: makes core carrier {@code index} fail at its next turn. */
+    void killCarrierForTest(int index) {
+        acquire();
+        try {
+            carriers.stream().filter(c -> !c.spare).skip(index).findFirst().orElseThrow().killForTest = true;
+            workAvailable.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     void requireHookFor(String operation) {

@@ -28,6 +28,8 @@ import java.util.List;
  * @param longestWaitNanos the longest time any task waited in the ready queue, in nanoseconds
  * @param bands            task dispatches and queue waits by band of effective priority, in
  *                         {@link PriorityBand} order
+ * @param carrierFailures  carriers that ended by an internal error of the loop (logged at ERROR) and were
+ *                         replaced; 0 in a healthy loop
  */
 public record LoopStatistics(
         String name,
@@ -48,7 +50,8 @@ public record LoopStatistics(
         int boostAfter,
         long boosts,
         long longestWaitNanos,
-        List<BandStatistics> bands) {
+        List<BandStatistics> bands,
+        long carrierFailures) {
 
     public LoopStatistics {
         bands = List.copyOf(bands);

@@ -1,0 +1,84 @@
+package io.asynkit.loop;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A carrier killed by an internal failure (injected: user code cannot kill one, see FaultsTest): the
+ * failure is logged and counted, the watchdog starts a replacement, and the loop keeps running every
+ * task on its full number of carriers.
+ */
+@Timeout(60)
+class CarrierFailureTest {
+
+    private static long threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
+    }
+
+    @Test
+    void aFailedCarrierIsReplacedAndNoTaskIsLost() throws Exception {
+        try (Loop loop = Loop.builder().name("carrier-fail").carriers(2).build()) {
+            List<Task<Integer>> before = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                int n = i;
+                before.add(loop.submit(() -> n));
+            }
+            loop.killCarrierForTest(0);
+            List<Task<Integer>> after = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                int n = i;
+                after.add(loop.submit(() -> {
+                    Thread.yield();
+                    return n;
+                }));
+            }
+            for (int i = 0; i < 1000; i++) {
+                assertThat(before.get(i).get(20, TimeUnit.SECONDS)).isEqualTo(i);
+                assertThat(after.get(i).get(20, TimeUnit.SECONDS)).isEqualTo(i);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (threadsNamed("carrier-fail-carrier-") != 2 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertThat(loop.statistics().carrierFailures()).isEqualTo(1);
+            assertThat(threadsNamed("carrier-fail-carrier-")).isEqualTo(2);
+            Set<String> carriersSeen = ConcurrentHashMap.newKeySet();
+            List<Task<?>> parallel = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                parallel.add(loop.submit(() -> {
+                    carriersSeen.add(Thread.currentThread().toString().replaceAll(".*@", ""));
+                    long end = System.nanoTime() + 200_000;
+                    while (System.nanoTime() < end) {
+                        Thread.onSpinWait();
+                    }
+                    return null;
+                }));
+            }
+            for (Task<?> task : parallel) {
+                task.get(20, TimeUnit.SECONDS);
+            }
+            assertThat(carriersSeen).hasSize(2); // both carriers work: the replacement and the survivor
+        }
+        assertThat(threadsNamed("carrier-fail-")).isZero();
+    }
+
+    @Test
+    void aLoopWhoseOnlyCarrierFailsStillRunsTasks() throws Exception {
+        try (Loop loop = Loop.builder().name("only-carrier").build()) {
+            assertThat(loop.submit(() -> "before").get(10, TimeUnit.SECONDS)).isEqualTo("before");
+            loop.killCarrierForTest(0);
+            assertThat(loop.submit(() -> "after").get(20, TimeUnit.SECONDS)).isEqualTo("after");
+            assertThat(loop.statistics().carrierFailures()).isEqualTo(1);
+        }
+        assertThat(threadsNamed("only-carrier-")).isZero();
+    }
+}
