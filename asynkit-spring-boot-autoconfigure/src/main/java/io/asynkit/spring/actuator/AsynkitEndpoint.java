@@ -87,7 +87,7 @@ public class AsynkitEndpoint {
                         stats.policy().name(), stats.carriers(), stats.spareCarriers(), stats.boostAfter()),
                 new CountsDescriptor(stats.queueLength(), stats.runnable(), stats.running(), stats.blocked(),
                         stats.tasksStarted(), stats.tasksCompleted(), stats.dispatches(), stats.callbacksRun(),
-                        stats.compensations()),
+                        stats.compensations(), stats.carrierFailures()),
                 truncated, describe(runnable), describe(running), describe(blocked), boosting(stats));
     }
 
@@ -189,9 +189,10 @@ public class AsynkitEndpoint {
      * @param dispatches     times a carrier mounted a task or ran a callback
      * @param callbacks      callbacks run ({@code callSoon}, {@code callLater}, timers)
      * @param compensations  spare carriers started because a task held its carrier while parked
+     * @param carrierFailures carriers that died of an internal error and were replaced (0 when healthy)
      */
     public record CountsDescriptor(int queueLength, int runnable, int running, int blocked, long tasksStarted,
-            long tasksCompleted, long dispatches, long callbacks, long compensations) {
+            long tasksCompleted, long dispatches, long callbacks, long compensations, long carrierFailures) {
     }
 
     /**

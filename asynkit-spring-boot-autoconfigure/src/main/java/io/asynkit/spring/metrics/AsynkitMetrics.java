@@ -50,6 +50,8 @@ import java.util.function.ToLongFunction;
  *       work;</li>
  *   <li>{@code asynkit.compensations} (function counter, threads): spare carriers started for pinned
  *       tasks;</li>
+ *   <li>{@code asynkit.carrier.failures} (function counter, threads): carriers that died of an internal
+ *       error and were replaced;</li>
  *   <li>{@code asynkit.queue.wait} (function timer) and {@code asynkit.queue.wait.max} (time gauge),
  *       tagged {@code band} = {@code high}, {@code normal}, {@code low}: time from becoming runnable to
  *       being mounted, by band of effective priority.</li>
@@ -120,6 +122,9 @@ public class AsynkitMetrics implements MeterBinder {
         counter(registry, "asynkit.compensations",
                 "Spare carriers started because a task held its carrier while parked", "threads",
                 LoopStatistics::compensations);
+        counter(registry, "asynkit.carrier.failures",
+                "Carriers that died of an internal error of the loop and were replaced (0 when healthy)", "threads",
+                LoopStatistics::carrierFailures);
 
         for (PriorityBand band : PriorityBand.values()) {
             String bandTag = band.name().toLowerCase(Locale.ROOT);

@@ -80,6 +80,7 @@ class AsynkitEndpointTests {
         assertThat(d.counts().dispatches()).isGreaterThanOrEqualTo(3);
         assertThat(d.counts().callbacks()).isZero();
         assertThat(d.counts().compensations()).isZero();
+        assertThat(d.counts().carrierFailures()).isZero();
         assertThat(d.truncated()).isFalse();
 
         // in run order: HIGH first although it was started second

@@ -78,7 +78,7 @@ class AsynkitMetricsTests {
         assertThat(ids).containsExactlyInAnyOrder(
                 "executor.queued", "executor.active", "executor.completed", "executor.pool.size",
                 "asynkit.tasks,state=runnable", "asynkit.tasks,state=running", "asynkit.tasks,state=blocked",
-                "asynkit.dispatches", "asynkit.boosts", "asynkit.compensations",
+                "asynkit.dispatches", "asynkit.boosts", "asynkit.compensations", "asynkit.carrier.failures",
                 "asynkit.queue.wait,band=high", "asynkit.queue.wait,band=normal", "asynkit.queue.wait,band=low",
                 "asynkit.queue.wait.max,band=high", "asynkit.queue.wait.max,band=normal",
                 "asynkit.queue.wait.max,band=low");
@@ -137,6 +137,7 @@ class AsynkitMetricsTests {
                 .isPositive();
         assertThat(counter("asynkit.boosts")).isZero();
         assertThat(counter("asynkit.compensations")).isZero();
+        assertThat(counter("asynkit.carrier.failures")).isZero();
     }
 
     @Test
