@@ -66,7 +66,7 @@ public final class Context {
 
     /** Removes a propagator added with {@link #register}. */
     public static boolean unregister(ContextPropagator<?> propagator) {
-        return PROPAGATORS.remove(propagator);
+        return PROPAGATORS.remove(Objects.requireNonNull(propagator, "propagator"));
     }
 
     /** The {@link ScopedValue} bindings of this context, for a task that should run in it. */

@@ -662,7 +662,7 @@ public final class Loop extends AbstractExecutorService {
 
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return terminated.await(timeout, unit);
+        return terminated.await(timeout, Objects.requireNonNull(unit, "unit"));
     }
 
     /**

@@ -386,7 +386,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
 
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        return result.get(timeout, unit);
+        return result.get(timeout, Objects.requireNonNull(unit, "unit"));
     }
 
     /**

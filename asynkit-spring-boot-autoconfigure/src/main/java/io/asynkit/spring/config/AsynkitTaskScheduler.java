@@ -63,7 +63,7 @@ public class AsynkitTaskScheduler implements TaskScheduler {
 
     /** Replaces the default error handling (log and continue for repeating tasks, propagate for one-shots). */
     public void setErrorHandler(ErrorHandler errorHandler) {
-        this.errorHandler = errorHandler;
+        this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler");
     }
 
     @Override

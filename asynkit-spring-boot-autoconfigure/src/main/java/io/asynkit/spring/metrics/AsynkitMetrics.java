@@ -97,6 +97,7 @@ public class AsynkitMetrics implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
         gauge(registry, "executor.queued", "Entries (tasks and callbacks) in the loop's ready queue", "tasks",
                 LoopStatistics::queueLength);
         gauge(registry, "executor.active", "Tasks mounted on a carrier thread of the loop", "threads",

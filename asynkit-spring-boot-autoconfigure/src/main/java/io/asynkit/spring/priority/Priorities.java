@@ -4,6 +4,7 @@ import io.asynkit.loop.Task;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
 import java.lang.reflect.Method;
+import java.util.Objects;
 import java.util.OptionalDouble;
 import java.util.function.Supplier;
 
@@ -43,6 +44,7 @@ public final class Priorities {
      * tasks the call creates inherit it. Outside a task the call simply runs.
      */
     public static <T, E extends Throwable> T callAt(double priority, ThrowingSupplier<T, E> call) throws E {
+        Objects.requireNonNull(call, "call");
         Task<?> task = Task.currentOrNull();
         if (task == null || task.priority() == priority) {
             return call.get();
