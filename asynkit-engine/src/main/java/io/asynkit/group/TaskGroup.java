@@ -16,7 +16,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
@@ -156,8 +155,8 @@ public final class TaskGroup {
             return null;
         }, () -> ready.isDone() && !ready.isCompletedExceptionally());
         try {
-            return await(ready);
-        } catch (CompletionException | ExecutionException e) {
+            return Scheduling.await(ready);
+        } catch (CompletionException e) {
             throw Throwables.rethrowable(e.getCause());
         }
     }
@@ -275,9 +274,6 @@ public final class TaskGroup {
         }
     }
 
-    private static <T> T await(CompletableFuture<T> future) throws Exception {
-        return Task.isInTask() ? Scheduling.await(future) : future.get();
-    }
 
     /** Records a failure of the body ({@code source} null) or a child; the first cancels the other children. */
     private void fail(Throwable failure, Task<?> source) {
@@ -345,7 +341,7 @@ public final class TaskGroup {
         Throwable interruption = null;
         for (;;) {
             try {
-                await(done);
+                Scheduling.await(done);
                 break;
             } catch (Throwable t) { // interrupted, or an exception thrown into the waiting task
                 if (interruption == null) {

@@ -89,11 +89,13 @@ public final class InterruptCondition implements Condition {
      */
     @Override
     public void awaitUninterruptibly() {
-        delegate.awaitUninterruptibly();
-        Throwable thrown = Task.takeThrownException();
-        if (thrown != null) {
-            delegate.signal();
-            throw Throwables.unchecked(thrown);
+        try {
+            interruptAware(() -> {
+                delegate.awaitUninterruptibly();
+                return null;
+            });
+        } catch (InterruptedException impossible) { // the JDK's uninterruptible wait never throws it
+            throw new AssertionError(impossible);
         }
     }
 

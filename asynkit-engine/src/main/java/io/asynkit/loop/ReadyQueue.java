@@ -146,10 +146,7 @@ final class ReadyQueue {
 
     /** The best level's head, unless a worse level's head is due for a boost; counts the overtakes. */
     private ReadyEntry pollWithBoosting() {
-        int best = 0;
-        while (levels[best].head == null) { // callers know the levels hold an entry
-            best++;
-        }
+        int best = bestLevel();
         int chosen = best;
         int occupiedThroughChosen = 1; // occupied levels at indexes <= chosen
         if (occupiedLevels > 1 && boostAfter != NEVER) {
@@ -248,14 +245,20 @@ final class ReadyQueue {
         return e.level != null ? e.level.key : Double.NaN;
     }
 
+    /** The best level's head, taken without counting overtakes (a promotion to the front). */
     private ReadyEntry pollLevels() {
-        for (int i = 0; ; i++) { // callers know the levels hold an entry
-            ReadyEntry e = levels[i].head;
-            if (e != null) {
-                unlink(e);
-                return e;
-            }
+        ReadyEntry e = levels[bestLevel()].head;
+        unlink(e);
+        return e;
+    }
+
+    /** The index of the best level with an entry; callers know the levels hold one. */
+    private int bestLevel() {
+        int i = 0;
+        while (levels[i].head == null) {
+            i++;
         }
+        return i;
     }
 
     private Level levelFor(double key) {

@@ -141,10 +141,7 @@ public final class Scheduling {
      */
     public static void yieldNow() {
         Thread.yield();
-        Throwable thrown = Task.takeThrownException();
-        if (thrown != null) {
-            throw Throwables.unchecked(thrown);
-        }
+        raiseThrownInto();
     }
 
     /**

@@ -49,8 +49,4 @@ final class Party {
     boolean isIdle() {
         return waitingOn == null && held.isEmpty();
     }
-
-    String describe() {
-        return task != null ? "task " + task.name() : "thread " + ((Thread) identity).getName();
-    }
 }
