@@ -16,13 +16,10 @@ import io.asynkit.loop.Task;
 import io.asynkit.loop.TaskBuilder;
 import io.asynkit.priority.Priority;
 import io.asynkit.priority.PriorityLock;
+import io.asynkit.testing.NullSweep;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,74 +40,21 @@ class NullArgumentsTest {
 
     @Test
     void everyObjectParameterIsCheckedWithAClearError() throws Exception {
-        List<String> problems = new ArrayList<>();
-        int calls = Loop.builder().name("nulls").run(() -> {
+        NullSweep sweep = new NullSweep();
+        Loop.builder().name("nulls").run(() -> {
             Loop loop = Loop.current();
             Task<?> done = loop.submit(() -> 1);
             done.get();
             Object[] receivers = {loop, Loop.builder(), loop.newTask(), done, null, null, ScopedValueBindings.none(),
                     null, new PriorityLock("p"), null, null, Context.capture(), new GeneratorObject<>(),
                     new Monitor<>(), null, null, null};
-            int count = 0;
             for (int i = 0; i < API.size(); i++) {
-                for (Method method : API.get(i).getDeclaredMethods()) {
-                    if (!Modifier.isPublic(method.getModifiers()) || method.isSynthetic()
-                            || !hasObjectParameter(method)) {
-                        continue;
-                    }
-                    boolean isStatic = Modifier.isStatic(method.getModifiers());
-                    if (!isStatic && receivers[i] == null) {
-                        continue;
-                    }
-                    count++;
-                    Object[] args = nullsAndZeros(method);
-                    try {
-                        method.invoke(isStatic ? null : receivers[i], args);
-                        problems.add(method + ": accepted nulls without complaint");
-                    } catch (InvocationTargetException e) {
-                        Throwable thrown = e.getCause();
-                        boolean clear = (thrown instanceof NullPointerException && thrown.getMessage() != null
-                                && !thrown.getMessage().startsWith("Cannot invoke"))
-                                || thrown instanceof IllegalStateException || thrown instanceof IllegalArgumentException;
-                        if (!clear) {
-                            problems.add(method + ": " + thrown);
-                        }
-                    }
-                }
+                sweep.sweep(API.get(i), receivers[i], false);
             }
             assertThat(loop.submit(() -> "still fine").get()).isEqualTo("still fine");
-            return count;
+            return null;
         });
-        assertThat(problems).as("methods that did not refuse null with a clear error").isEmpty();
-        assertThat(calls).isGreaterThan(40);
-    }
-
-    private static boolean hasObjectParameter(Method method) {
-        for (Class<?> type : method.getParameterTypes()) {
-            if (!type.isPrimitive()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static Object[] nullsAndZeros(Method method) {
-        Class<?>[] types = method.getParameterTypes();
-        Object[] args = new Object[types.length];
-        for (int i = 0; i < types.length; i++) {
-            Class<?> t = types[i];
-            if (t == boolean.class) {
-                args[i] = false;
-            } else if (t == int.class) {
-                args[i] = 0;
-            } else if (t == long.class) {
-                args[i] = 0L;
-            } else if (t == double.class) {
-                args[i] = 0.0;
-            } else if (t.isPrimitive()) {
-                args[i] = 0;
-            }
-        }
-        return args;
+        assertThat(sweep.problems()).as("methods that did not refuse null with a clear error").isEmpty();
+        assertThat(sweep.calls()).isGreaterThan(40);
     }
 }
