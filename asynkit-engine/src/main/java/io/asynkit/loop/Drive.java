@@ -189,16 +189,7 @@ public final class Drive {
         if (start) {
             task.start();
         }
-        awaitSegmentEnd(carrying);
-        loop.lock();
-        try {
-            if (selfTask != null) {
-                selfTask.handingOff = false;
-            }
-            return outcome;
-        } finally {
-            loop.unlock();
-        }
+        return awaitSegmentEnd(carrying);
     }
 
     /** Lets a held task go to this segment's carrier and resumes a task suspended in signal(). Under the lock. */
@@ -247,30 +238,20 @@ public final class Drive {
 
     /** True while a segment runs. */
     public boolean isActive() {
-        loop.lock();
-        try {
-            return active;
-        } finally {
-            loop.unlock();
-        }
+        return active;
     }
 
     /** The task suspended in {@link #signal()}, or {@code null}. */
     public Task<?> suspendedTask() {
-        loop.lock();
-        try {
-            return suspended;
-        } finally {
-            loop.unlock();
-        }
+        return suspended;
     }
 
     /**
      * Waits until the segment has ended: a platform thread that carries the task inline runs what is
      * posted to it; any other caller parks. Interrupts are remembered and re-asserted afterwards: the
-     * segment runs on the caller's behalf and is finished first.
+     * segment runs on the caller's behalf and is finished first. Returns how the segment ended.
      */
-    private void awaitSegmentEnd(InlineCarrier carrying) {
+    private Outcome awaitSegmentEnd(InlineCarrier carrying) {
         boolean interrupted = false;
         try {
             while (active) {
@@ -284,6 +265,7 @@ public final class Drive {
                     interrupted = true;
                 }
             }
+            return outcome; // written before active was cleared (a volatile write): no lock needed to read it
         } finally {
             if (carrying != null) {
                 loop.releaseInline(carrying);
@@ -338,6 +320,9 @@ public final class Drive {
         }
         if (callerTask != null) {
             loop.resumeAtHead(callerTask);
+            // Cleared only now: while the caller was being made runnable above, a still-mounted caller
+            // must not look as if it had parked for its own driver (requeuedWhileMounted).
+            callerTask.handingOff = false;
         } else {
             LockSupport.unpark(caller);
         }
