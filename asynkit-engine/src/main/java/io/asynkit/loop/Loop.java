@@ -3,6 +3,8 @@ package io.asynkit.loop;
 import io.asynkit.priority.Priority;
 import io.asynkit.priority.PriorityBand;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -925,12 +927,28 @@ public final class Loop extends AbstractExecutorService {
     private final class Carrier implements Runnable {
         final boolean spare;
         final Thread thread;
-        volatile ReadyEntry current;
-        volatile long serial;     // incremented at every dispatch; the watchdog compares samples
+        // What the carrier runs, and a dispatch counter: written by the carrier at every dispatch, sampled by
+        // the watchdog. Opaque accesses: the watchdog needs to see them eventually, not in order, and a
+        // volatile store would cost the carrier a full fence per dispatch.
+        private ReadyEntry current;
+        private long serial;
         volatile boolean failed;  // ended by an internal error: the watchdog replaces it
         volatile boolean killForTest; // fault injection (tests only): fail at the next turn of the loop
         long lastSeenSerial = -1; // watchdog-private
         boolean seenParked;       // watchdog-private
+
+        private static final VarHandle CURRENT;
+        private static final VarHandle SERIAL;
+
+        static {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                CURRENT = lookup.findVarHandle(Carrier.class, "current", ReadyEntry.class);
+                SERIAL = lookup.findVarHandle(Carrier.class, "serial", long.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
 
         Carrier(boolean spare, int number) {
             this.spare = spare;
@@ -953,7 +971,7 @@ public final class Loop extends AbstractExecutorService {
                     if (last != null) {
                         endedAdopted = finishDispatch(last, lastDispatch, now);
                         last = null;
-                        current = null;
+                        CURRENT.setOpaque(this, (ReadyEntry) null);
                         if (endedAdopted != null) {
                             lock.unlock();
                             try {
@@ -982,8 +1000,8 @@ public final class Loop extends AbstractExecutorService {
                     }
                     lastDispatch = beginDispatch(next, now);
                     last = next;
-                    current = next;
-                    serial++;
+                    CURRENT.setOpaque(this, next);
+                    SERIAL.setOpaque(this, serial + 1); // only this carrier writes it
                     lock.unlock();
                     try {
                         next.runOnCarrier();
@@ -1149,9 +1167,9 @@ public final class Loop extends AbstractExecutorService {
                     continue;
                 }
                 Thread.State s = carrier.thread.getState();
-                boolean parked = carrier.current != null
+                boolean parked = Carrier.CURRENT.getOpaque(carrier) != null
                         && (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.BLOCKED);
-                long serial = carrier.serial;
+                long serial = (long) Carrier.SERIAL.getOpaque(carrier);
                 if (parked && carrier.seenParked && serial == carrier.lastSeenSerial) {
                     pinned++;
                 }
