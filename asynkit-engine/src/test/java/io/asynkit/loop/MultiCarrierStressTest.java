@@ -196,6 +196,55 @@ class MultiCarrierStressTest {
         }
     }
 
+    /**
+     * {@code Handle.cancel()} racing the carrier that runs the callback, and another cancel: for every
+     * callback exactly one thing happens, a cancel that returned true (only one) or the action's run, and
+     * {@code isCancelled()}/{@code hasRun()} say which. (Before the handle's state became one atomic field,
+     * a cancel between the carrier's check and its run returned true and the action still ran.)
+     */
+    @Test
+    void aCallbackIsEitherCancelledOnceOrRunNeverBoth() throws Exception {
+        int rounds = 20_000;
+        AtomicIntegerArray runs = new AtomicIntegerArray(rounds);
+        AtomicIntegerArray wins = new AtomicIntegerArray(rounds);
+        Handle[] handles = new Handle[rounds];
+        try (Loop loop = Loop.builder().name("callback-race").carriers(2).build()) {
+            for (int i = 0; i < rounds; i++) {
+                int n = i;
+                Handle handle = loop.callSoon(() -> runs.incrementAndGet(n));
+                handles[i] = handle;
+                Thread other = i % 8 == 0 ? Thread.ofPlatform().start(() -> {
+                    if (handle.cancel()) {
+                        wins.incrementAndGet(n);
+                    }
+                }) : null;
+                for (int spin = i % 64; spin > 0; spin--) {
+                    Thread.onSpinWait(); // cancel at a different moment of the carrier's dispatch each round
+                }
+                if (handle.cancel()) {
+                    wins.incrementAndGet(i);
+                }
+                if (other != null) {
+                    other.join();
+                }
+            }
+            CountDownLatch fence = new CountDownLatch(1);
+            loop.callSoon(fence::countDown); // queued after every callback: the carriers have taken all of them
+            assertThat(fence.await(30, TimeUnit.SECONDS)).isTrue();
+            loop.shutdown();
+            assertThat(loop.awaitTermination(30, TimeUnit.SECONDS)).isTrue(); // every carrier's run has returned
+        }
+        int cancelled = 0;
+        for (int i = 0; i < rounds; i++) {
+            assertThat(wins.get(i) + runs.get(i)).as("round %d: %d winning cancel(s), %d run(s) of %s", i, wins.get(i),
+                    runs.get(i), handles[i]).isEqualTo(1);
+            assertThat(handles[i].isCancelled()).as("isCancelled() of round %d", i).isEqualTo(wins.get(i) == 1);
+            assertThat(handles[i].hasRun()).as("hasRun() of round %d", i).isEqualTo(runs.get(i) == 1);
+            cancelled += wins.get(i);
+        }
+        assertThat(cancelled).as("some cancels win, some runs win").isBetween(1, rounds - 1);
+    }
+
     /** Futures complete a moment before their threads end; wait until the loop has seen every end. */
     static void awaitQuiet(Loop loop) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
