@@ -492,6 +492,13 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
         }
     }
 
+    /** The first start was refused ({@link Loop#neverStarted}): the body never runs; the future says why. */
+    void startRefused(Throwable refusal) {
+        thread = null;
+        body = null;
+        result.completeExceptionally(refusal);
+    }
+
     /** Called by the loop when an adopted thread has ended. */
     void adoptedThreadEnded() {
         Thread t = thread;

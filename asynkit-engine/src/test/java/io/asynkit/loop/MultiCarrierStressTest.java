@@ -3,6 +3,7 @@ package io.asynkit.loop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -243,6 +244,44 @@ class MultiCarrierStressTest {
             cancelled += wins.get(i);
         }
         assertThat(cancelled).as("some cancels win, some runs win").isBetween(1, rounds - 1);
+    }
+
+    /**
+     * Task groups started from platform threads while the loop shuts down: each {@code TaskGroup.run} either
+     * completes or is refused with {@code RejectedExecutionException}, and never hangs. (Before, a shutdown
+     * between the making of a child and its first start left the child registered with the group, never to
+     * run, and the group waited for it forever: seen in the first of 300 rounds.)
+     */
+    @Test
+    void taskGroupsRacingShutdownCompleteOrAreRefusedNeverHang() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            Loop loop = Loop.builder().name("group-race").carriers(2).build();
+            java.util.concurrent.atomic.AtomicInteger completed = new java.util.concurrent.atomic.AtomicInteger();
+            List<Thread> starters = new ArrayList<>();
+            for (int s = 0; s < 3; s++) {
+                starters.add(Thread.ofPlatform().daemon().start(() -> {
+                    for (;;) {
+                        try {
+                            io.asynkit.group.TaskGroup.run(loop, group -> group.startSoon(() -> 1));
+                            completed.incrementAndGet();
+                        } catch (java.util.concurrent.RejectedExecutionException refused) {
+                            return;
+                        } catch (Exception e) {
+                            throw new AssertionError(e);
+                        }
+                    }
+                }));
+            }
+            Thread.sleep(round % 3);
+            loop.shutdown();
+            for (Thread starter : starters) {
+                starter.join(Duration.ofSeconds(10));
+                assertThat(starter.isAlive()).as("round %d: a TaskGroup.run still waiting after shutdown: %s", round,
+                        java.util.Arrays.toString(starter.getStackTrace())).isFalse();
+            }
+            assertThat(loop.awaitTermination(10, TimeUnit.SECONDS)).as("round %d terminates", round).isTrue();
+            loop.close();
+        }
     }
 
     /** Futures complete a moment before their threads end; wait until the loop has seen every end. */
