@@ -50,6 +50,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import static io.asynkit.testing.Tasks.awaitBlocked;
 import static java.util.Map.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -543,11 +544,7 @@ class WrongContextTest {
                 return refused;
             });
             assertThat(parked.await(10, TimeUnit.SECONDS)).isTrue();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (driver.taskState() != TaskState.BLOCKED) {
-                assertThat(System.nanoTime()).as("%s is BLOCKED while it waits", driver).isLessThan(deadline);
-                Thread.sleep(1);
-            }
+            awaitBlocked(driver); // a refused drive must not leave the driver marked as handing off (RUNNING)
             wake.countDown();
             assertThat(driver.get(10, TimeUnit.SECONDS)).isInstanceOf(RejectedExecutionException.class)
                     .hasMessageContaining("'shut'");
