@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
@@ -243,7 +244,12 @@ public final class TaskGroup {
         } finally {
             lock.unlock();
         }
-        Drive.of(child).run(Drive.Until.PARK);
+        try {
+            Drive.of(child).run(Drive.Until.PARK);
+        } catch (RejectedExecutionException refused) { // the loop shut down since the child was made: it never runs
+            childEnded(child);
+            throw refused;
+        }
         return child;
     }
 

@@ -1,6 +1,7 @@
 package io.asynkit.loop;
 
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -115,7 +116,9 @@ public final class Drive {
      * <p>Resuming means: if a task is suspended in {@link #signal()}, it continues; otherwise (the
      * task is parked for real, or runnable) the caller simply waits for the segment to end.
      *
-     * @throws IllegalStateException if a segment of this drive is already running, or the task ended
+     * @throws IllegalStateException      if a segment of this drive is already running, or the task ended
+     * @throws RejectedExecutionException if the first run finds the task's loop shut down: the task never
+     *                                    runs, is {@code DONE}, and its future completes with this exception
      */
     public Outcome run(Until until) {
         return run(until, null);
@@ -187,9 +190,43 @@ public final class Drive {
             }
         }
         if (start) {
-            task.start();
+            try {
+                task.start();
+            } catch (RuntimeException | Error refused) { // RejectedExecutionException: the loop shut down meanwhile
+                abandonRefusedStart(selfTask, refused);
+                throw refused;
+            }
         }
         return awaitSegmentEnd(carrying);
+    }
+
+    /**
+     * The task's first start was refused (its loop was shut down after the task was made, so it never
+     * runs): undoes the segment, so that the caller is not left handing off to a segment that never
+     * comes and a later run says the task has ended, and settles the task with the refusal.
+     */
+    private void abandonRefusedStart(Task<?> selfTask, Throwable refused) {
+        loop.lock();
+        try {
+            active = false;
+            outcome = null;
+            caller = null;
+            callerTask = null;
+            task.drive = null;
+            task.synchronous = false;
+            if (task.carrier != null) {
+                task.carrier.carried.remove(task);
+                task.carrier = null;
+            }
+            inline = null;
+            if (selfTask != null) {
+                selfTask.handingOff = false;
+            }
+            loop.neverStarted(task);
+        } finally {
+            loop.unlock();
+        }
+        task.startRefused(refused); // completes its future: outside the lock
     }
 
     /** Lets a held task go to this segment's carrier and resumes a task suspended in signal(). Under the lock. */

@@ -1,5 +1,7 @@
 package io.asynkit.loop;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.ScheduledFuture;
 
 /**
@@ -12,10 +14,26 @@ import java.util.concurrent.ScheduledFuture;
  */
 public final class Handle extends ReadyEntry {
 
+    private static final int PENDING = 0;
+    private static final int RAN = 1;
+    private static final int CANCELLED = 2;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Handle.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Loop loop;
     private final Runnable action;
-    private volatile boolean cancelled;
-    private volatile boolean ran;
+    /**
+     * PENDING until the first of a carrier starting the action (RAN) and a cancellation (CANCELLED), set by
+     * compare-and-set: a cancel that returns true and a run exclude each other, and only one cancel wins.
+     */
+    private volatile int state = PENDING;
     volatile ScheduledFuture<?> timer; // set for callLater until the timer fires
 
     Handle(Loop loop, Runnable action) {
@@ -29,10 +47,9 @@ public final class Handle extends ReadyEntry {
      * @return true if this call cancelled it; false if it already ran or was cancelled
      */
     public boolean cancel() {
-        if (ran || cancelled) {
+        if (!STATE.compareAndSet(this, PENDING, CANCELLED)) {
             return false;
         }
-        cancelled = true;
         ScheduledFuture<?> pending = timer;
         if (pending != null) {
             pending.cancel(false);
@@ -43,20 +60,19 @@ public final class Handle extends ReadyEntry {
 
     /** True if {@link #cancel()} stopped it (or the loop terminated before it ran). */
     public boolean isCancelled() {
-        return cancelled;
+        return state == CANCELLED;
     }
 
     /** True once the callback has run (successfully or not). */
     public boolean hasRun() {
-        return ran;
+        return state == RAN;
     }
 
     @Override
     void runOnCarrier() {
-        if (cancelled) {
-            return;
+        if (!STATE.compareAndSet(this, PENDING, RAN)) {
+            return; // cancelled
         }
-        ran = true;
         try {
             action.run();
         } catch (Throwable failure) {
@@ -70,13 +86,11 @@ public final class Handle extends ReadyEntry {
 
     /** Marks a callback that never ran as cancelled (the loop terminated); its timer is dropped with the loop's. */
     void cancelQuietly() {
-        if (!ran) {
-            cancelled = true;
-        }
+        STATE.compareAndSet(this, PENDING, CANCELLED);
     }
 
     @Override
     public String toString() {
-        return "Handle[" + action + (cancelled ? " cancelled" : ran ? " ran" : " pending") + " loop=" + loop.name() + "]";
+        return "Handle[" + action + (state == CANCELLED ? " cancelled" : state == RAN ? " ran" : " pending") + " loop=" + loop.name() + "]";
     }
 }

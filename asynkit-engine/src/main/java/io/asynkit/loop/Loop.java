@@ -1243,6 +1243,16 @@ public final class Loop extends AbstractExecutorService {
         requireHook(operation);
     }
 
+    /**
+     * A task whose first start was refused (the loop shut down after it was made) never runs: it is
+     * {@code DONE} at once. It was never registered, so no counter changes. Under the lock.
+     */
+    void neverStarted(Task<?> task) {
+        task.state = TaskState.DONE;
+        task.stateSince = System.nanoTime();
+        task.insertPosition = -1;
+    }
+
     /** Takes a runnable task out of the ready queue (it stays RUNNABLE; the caller re-homes it). Under the lock. */
     void unqueueTask(Task<?> task) {
         queue.remove(task);

@@ -101,21 +101,26 @@ public final class Scheduling {
         return task;
     }
 
-    /** Like {@link #createTaskDescend(Callable)} with the new task's options given by a builder of the current loop. */
+    /**
+     * Like {@link #createTaskDescend(Callable)} with the new task's options given by a builder of the current loop.
+     *
+     * @throws IllegalArgumentException if {@code options} is a builder of another loop (no task is created then)
+     */
     public static <T> Task<T> createTaskDescend(TaskBuilder options, Callable<T> body) {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(body, "body");
         Task<?> current = Task.current();
+        if (options.loop() != current.loop()) { // before starting it: a refused call must not leave a task running
+            throw new IllegalArgumentException("createTaskDescend needs a task builder of the current loop '"
+                    + current.loop().name() + "', not of loop '" + options.loop().name() + "': the new task must run "
+                    + "on the caller's loop to descend into it; use Loop.current().newTask()");
+        }
         Task<T> task = options.start(body);
         descendInto(current, task);
         return task;
     }
 
     private static void descendInto(Task<?> current, Task<?> task) {
-        if (task.loop() != current.loop()) {
-            throw new IllegalArgumentException("createTaskDescend needs a task of the current loop '"
-                    + current.loop().name() + "', not of '" + task.loop().name() + "'");
-        }
         if (!current.loop().isEagerTasks()) { // an eager-tasks loop has descended already
             current.loop().descend(current, task);
         }

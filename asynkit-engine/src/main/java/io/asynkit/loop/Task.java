@@ -354,11 +354,23 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
 
     // ---- Future ---------------------------------------------------------------------------------
 
+    /**
+     * Cancels the task: completes its future with a {@link CancellationException} unless it is already
+     * done and, with {@code mayInterruptIfRunning}, interrupts its thread. A task cancelled before it
+     * first ran never runs its body.
+     *
+     * <p>Only the call that cancels the task returns true. A {@code cancel(true)} of a task that is already
+     * cancelled still interrupts its thread (returning false): that is how a later cancellation, such as
+     * {@link Loop#close()}'s, reaches a task that was cancelled without interruption or ignored it.
+     *
+     * @return true if this call cancelled the task; false if it was already done or cancelled
+     */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-        boolean cancelled = result.cancel(false);
+        // Not result.cancel(): CompletableFuture.cancel returns true for every call once cancelled.
+        boolean cancelled = result.completeExceptionally(new CancellationException());
         Thread t = thread;
-        if (cancelled && mayInterruptIfRunning && t != null) {
+        if (mayInterruptIfRunning && t != null && result.isCancelled()) {
             t.interrupt();
         }
         return cancelled;
@@ -478,6 +490,13 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
             body = null; // a finished task kept as a future must not keep what its body captured
             loop.bodyFinished(this);
         }
+    }
+
+    /** The first start was refused ({@link Loop#neverStarted}): the body never runs; the future says why. */
+    void startRefused(Throwable refusal) {
+        thread = null;
+        body = null;
+        result.completeExceptionally(refusal);
     }
 
     /** Called by the loop when an adopted thread has ended. */

@@ -97,6 +97,11 @@ public final class TaskBuilder {
         return loop.newTask(name, resolvedPriority(), scopedValues, body);
     }
 
+    /** The loop the task will run on. */
+    Loop loop() {
+        return loop;
+    }
+
     private double resolvedPriority() {
         if (!Double.isNaN(priority)) {
             return priority;

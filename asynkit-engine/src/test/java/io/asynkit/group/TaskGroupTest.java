@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.asynkit.loop.Scheduling.yieldNow;
+import static io.asynkit.testing.Tasks.awaitBlocked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -169,9 +170,7 @@ class TaskGroupTest {
                 }
                 return null;
             });
-            while (owner.taskState() != TaskState.BLOCKED) {
-                Thread.sleep(1);
-            }
+            awaitBlocked(owner);
             owner.cancel(true);
             while (outcome.get() == null) {
                 Thread.sleep(1);

@@ -9,6 +9,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static io.asynkit.interrupt.Interrupts.taskThrow;
+import static io.asynkit.testing.Tasks.awaitBlocked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,7 +34,7 @@ class InterruptConditionTest {
                     lock.unlock();
                 }
             });
-            InterruptsTest.awaitBlocked(waiter);
+            awaitBlocked(waiter);
             InterruptException interrupt = new InterruptException("wake up differently");
             taskThrow(waiter, interrupt);
             assertThat(waiter.get()).isSameAs(interrupt);
@@ -47,9 +48,9 @@ class InterruptConditionTest {
             ReentrantLock lock = new ReentrantLock();
             Condition condition = InterruptCondition.of(lock.newCondition());
             Task<String> first = Loop.current().submit(() -> waitOn(lock, condition));
-            InterruptsTest.awaitBlocked(first);
+            awaitBlocked(first);
             Task<String> second = Loop.current().submit(() -> waitOn(lock, condition));
-            InterruptsTest.awaitBlocked(second);
+            awaitBlocked(second);
             lock.lock();
             try {
                 condition.signal();                                  // first is signalled...

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 
 import static io.asynkit.interrupt.Interrupts.taskInterrupt;
 import static io.asynkit.interrupt.Interrupts.taskThrow;
+import static io.asynkit.testing.Tasks.awaitBlocked;
 import static io.asynkit.loop.Scheduling.yieldNow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,12 +26,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class InterruptsTest {
 
     private final List<String> log = new CopyOnWriteArrayList<>();
-
-    static void awaitBlocked(Task<?> task) throws InterruptedException {
-        while (task.taskState() != TaskState.BLOCKED) {
-            Thread.sleep(1);
-        }
-    }
 
     /** A task that awaits {@code future} and logs what it caught. */
     private Task<?> awaiting(String name, double priority, CompletableFuture<?> future) {

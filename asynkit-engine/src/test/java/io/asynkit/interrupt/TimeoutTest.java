@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.asynkit.interrupt.Interrupts.withTimeout;
+import static io.asynkit.testing.Tasks.awaitBlocked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -92,7 +93,7 @@ class TimeoutTest {
                 Scheduling.sleep(LONG);
                 return null;
             }));
-            InterruptsTest.awaitBlocked(task);
+            awaitBlocked(task);
             task.cancel(true);
             assertThatThrownBy(task::get).isInstanceOf(CancellationException.class);
             return null;
@@ -110,7 +111,7 @@ class TimeoutTest {
                 }
                 return null;
             });
-            InterruptsTest.awaitBlocked(task);
+            awaitBlocked(task);
             task.cancel(true);
             while (outcome.get() == null) {
                 Thread.sleep(1);

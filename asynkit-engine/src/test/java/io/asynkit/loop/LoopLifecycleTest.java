@@ -164,6 +164,41 @@ class LoopLifecycleTest {
         }
     }
 
+    /**
+     * Only the cancel that cancels returns true (found by {@code TaskStateLincheckTest}: the future's own
+     * cancel returned true for every call); a later cancel(true) still interrupts a task cancelled quietly.
+     */
+    @Test
+    void onlyTheCancelThatCancelsReturnsTrueAndALaterCancelTrueStillInterrupts() throws Exception {
+        try (Loop loop = Loop.builder().name("cancel-once").build()) {
+            CountDownLatch blocked = new CountDownLatch(1);
+            AtomicReference<Throwable> seen = new AtomicReference<>();
+            Task<?> task = loop.submit(() -> {
+                blocked.countDown();
+                try {
+                    new CompletableFuture<>().get();
+                } catch (InterruptedException e) {
+                    seen.set(e);
+                }
+                return null;
+            });
+            blocked.await();
+            assertThat(task.cancel(false)).as("the first cancel").isTrue();
+            assertThat(task.cancel(false)).as("a second cancel(false)").isFalse();
+            awaitState(task, TaskState.BLOCKED);
+            assertThat(seen.get()).as("cancel(false) does not interrupt").isNull();
+            assertThat(task.cancel(true)).as("cancel(true) of a cancelled task").isFalse();
+            awaitState(task, TaskState.DONE);
+            assertThat(seen.get()).as("but it interrupts it").isInstanceOf(InterruptedException.class);
+            assertThat(task.isCancelled()).isTrue();
+            assertThat(task.cancel(true)).as("cancel(true) of an ended task").isFalse();
+            Task<Integer> completed = loop.submit(() -> 1);
+            assertThat(completed.get()).isEqualTo(1);
+            assertThat(completed.cancel(true)).as("cancel of a completed task").isFalse();
+            assertThat(completed.isCancelled()).isFalse();
+        }
+    }
+
     @Test
     void aTaskCancelledBeforeItRanNeverRunsItsBody() throws Exception {
         List<String> log = Collections.synchronizedList(new ArrayList<>());

@@ -3,6 +3,7 @@ package io.asynkit.loop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -192,6 +193,93 @@ class MultiCarrierStressTest {
             assertThat(loop.awaitTermination(30, TimeUnit.SECONDS)).as("round %d terminates", round).isTrue();
             assertThat(ran.get()).as("every accepted task ran, round %d", round).isEqualTo(accepted.get());
             assertThat(accepted.get() + rejected.get()).isEqualTo(2_000);
+            loop.close();
+        }
+    }
+
+    /**
+     * {@code Handle.cancel()} racing the carrier that runs the callback, and another cancel: for every
+     * callback exactly one thing happens, a cancel that returned true (only one) or the action's run, and
+     * {@code isCancelled()}/{@code hasRun()} say which. (Before the handle's state became one atomic field,
+     * a cancel between the carrier's check and its run returned true and the action still ran.)
+     */
+    @Test
+    void aCallbackIsEitherCancelledOnceOrRunNeverBoth() throws Exception {
+        int rounds = 20_000;
+        AtomicIntegerArray runs = new AtomicIntegerArray(rounds);
+        AtomicIntegerArray wins = new AtomicIntegerArray(rounds);
+        Handle[] handles = new Handle[rounds];
+        try (Loop loop = Loop.builder().name("callback-race").carriers(2).build()) {
+            for (int i = 0; i < rounds; i++) {
+                int n = i;
+                Handle handle = loop.callSoon(() -> runs.incrementAndGet(n));
+                handles[i] = handle;
+                Thread other = i % 8 == 0 ? Thread.ofPlatform().start(() -> {
+                    if (handle.cancel()) {
+                        wins.incrementAndGet(n);
+                    }
+                }) : null;
+                for (int spin = i % 64; spin > 0; spin--) {
+                    Thread.onSpinWait(); // cancel at a different moment of the carrier's dispatch each round
+                }
+                if (handle.cancel()) {
+                    wins.incrementAndGet(i);
+                }
+                if (other != null) {
+                    other.join();
+                }
+            }
+            CountDownLatch fence = new CountDownLatch(1);
+            loop.callSoon(fence::countDown); // queued after every callback: the carriers have taken all of them
+            assertThat(fence.await(30, TimeUnit.SECONDS)).isTrue();
+            loop.shutdown();
+            assertThat(loop.awaitTermination(30, TimeUnit.SECONDS)).isTrue(); // every carrier's run has returned
+        }
+        int cancelled = 0;
+        for (int i = 0; i < rounds; i++) {
+            assertThat(wins.get(i) + runs.get(i)).as("round %d: %d winning cancel(s), %d run(s) of %s", i, wins.get(i),
+                    runs.get(i), handles[i]).isEqualTo(1);
+            assertThat(handles[i].isCancelled()).as("isCancelled() of round %d", i).isEqualTo(wins.get(i) == 1);
+            assertThat(handles[i].hasRun()).as("hasRun() of round %d", i).isEqualTo(runs.get(i) == 1);
+            cancelled += wins.get(i);
+        }
+        assertThat(cancelled).as("some cancels win, some runs win").isBetween(1, rounds - 1);
+    }
+
+    /**
+     * Task groups started from platform threads while the loop shuts down: each {@code TaskGroup.run} either
+     * completes or is refused with {@code RejectedExecutionException}, and never hangs. (Before, a shutdown
+     * between the making of a child and its first start left the child registered with the group, never to
+     * run, and the group waited for it forever: seen in the first of 300 rounds.)
+     */
+    @Test
+    void taskGroupsRacingShutdownCompleteOrAreRefusedNeverHang() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            Loop loop = Loop.builder().name("group-race").carriers(2).build();
+            java.util.concurrent.atomic.AtomicInteger completed = new java.util.concurrent.atomic.AtomicInteger();
+            List<Thread> starters = new ArrayList<>();
+            for (int s = 0; s < 3; s++) {
+                starters.add(Thread.ofPlatform().daemon().start(() -> {
+                    for (;;) {
+                        try {
+                            io.asynkit.group.TaskGroup.run(loop, group -> group.startSoon(() -> 1));
+                            completed.incrementAndGet();
+                        } catch (java.util.concurrent.RejectedExecutionException refused) {
+                            return;
+                        } catch (Exception e) {
+                            throw new AssertionError(e);
+                        }
+                    }
+                }));
+            }
+            Thread.sleep(round % 3);
+            loop.shutdown();
+            for (Thread starter : starters) {
+                starter.join(Duration.ofSeconds(10));
+                assertThat(starter.isAlive()).as("round %d: a TaskGroup.run still waiting after shutdown: %s", round,
+                        java.util.Arrays.toString(starter.getStackTrace())).isFalse();
+            }
+            assertThat(loop.awaitTermination(10, TimeUnit.SECONDS)).as("round %d terminates", round).isTrue();
             loop.close();
         }
     }

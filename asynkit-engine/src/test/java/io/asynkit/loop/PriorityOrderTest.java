@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static io.asynkit.loop.Scheduling.yieldNow;
+import static io.asynkit.testing.Tasks.awaitBlocked;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Priority ordering of the ready queue on a single-carrier loop. */
@@ -148,11 +149,5 @@ class PriorityOrderTest {
             return null;
         });
         assertThat(log).containsExactly("high-after-ReentrantLock", "normal", "high-after-synchronized", "normal2");
-    }
-
-    private static void awaitBlocked(Task<?> task) throws InterruptedException {
-        while (task.taskState() != TaskState.BLOCKED) {
-            Thread.sleep(1);
-        }
     }
 }

@@ -247,6 +247,12 @@ class SchedulingHelpersTest {
                 foreign.get();
                 assertThatThrownBy(() -> taskSwitch(foreign))
                         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("belongs to loop 'other'");
+                long startedOnOther = other.statistics().tasksStarted();
+                assertThatThrownBy(() -> createTaskDescend(other.newTask(), () -> "never"))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("task builder of the current loop").hasMessageContaining("'other'");
+                assertThat(other.statistics().tasksStarted()).as("no task started on the other loop")
+                        .isEqualTo(startedOnOther);
             }
             return null;
         });

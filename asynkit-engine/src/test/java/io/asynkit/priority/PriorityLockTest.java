@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.asynkit.loop.Scheduling.yieldNow;
+import static io.asynkit.testing.Tasks.awaitBlocked;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,15 +23,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PriorityLockTest {
 
     private final List<String> log = new CopyOnWriteArrayList<>();
-
-    /** Waits (parking the caller) until every task is parked. */
-    static void awaitBlocked(Task<?>... tasks) throws InterruptedException {
-        for (Task<?> task : tasks) {
-            while (task.taskState() != TaskState.BLOCKED) {
-                Thread.sleep(1);
-            }
-        }
-    }
 
     /** A task that takes {@code lock}, logs its name and releases it. */
     private Task<?> locker(PriorityLock lock, String name, double priority) {
