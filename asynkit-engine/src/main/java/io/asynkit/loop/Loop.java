@@ -96,6 +96,7 @@ public final class Loop extends AbstractExecutorService {
     private final Duration shutdownTimeout;
     private final Duration cancelTimeout;
     private final long pinnedCheckNanos;
+    private final int carrierNice;
     private final ExceptionHandler exceptionHandler;
     private final boolean eagerTasks;
     private final int boostAfter; // 0: never
@@ -156,6 +157,7 @@ public final class Loop extends AbstractExecutorService {
         this.shutdownTimeout = b.shutdownTimeout;
         this.cancelTimeout = b.cancelTimeout;
         this.pinnedCheckNanos = b.pinnedCheckInterval.toNanos();
+        this.carrierNice = b.carrierNice;
         this.exceptionHandler = b.exceptionHandler;
         this.eagerTasks = b.eagerTasks;
         this.hook = SchedulerHook.get();
@@ -183,6 +185,11 @@ public final class Loop extends AbstractExecutorService {
         }
         this.watchdog = Thread.ofPlatform().daemon().name(name + "-watchdog").unstarted(this::watch);
         this.watchdog.start();
+        if (carrierNice != 0) {
+            // Linux threads inherit the nice value of the thread that starts them: started lazily from a
+            // task, the timer thread would run at the carriers' value and fire late under load.
+            timer().prestartCoreThread();
+        }
     }
 
     /** Starts building a loop. */
@@ -237,6 +244,11 @@ public final class Loop extends AbstractExecutorService {
     /** The number of carrier threads (not counting temporary spares). */
     public int carrierCount() {
         return carrierCount;
+    }
+
+    /** The Linux nice value the carriers run at (see {@link Builder#carrierNice}); 0 if left unchanged. */
+    public int carrierNice() {
+        return carrierNice;
     }
 
     /** How the ready queue is ordered. */
@@ -957,6 +969,10 @@ public final class Loop extends AbstractExecutorService {
 
         @Override
         public void run() {
+            if (carrierNice != 0) {
+                ThreadNice.set(carrierNice).ifPresent(problem -> LOG.log(System.Logger.Level.WARNING,
+                        "asynkit loop ''{0}'': carrier {1} keeps its nice value: {2}", name, thread.getName(), problem));
+            }
             ReadyEntry last = null;
             long lastDispatch = 0;
             Task<?> endedAdopted = null;
@@ -1570,8 +1586,44 @@ public final class Loop extends AbstractExecutorService {
         private ExceptionHandler exceptionHandler = ExceptionHandler.logging();
         private boolean eagerTasks;
         private int boostAfter = DEFAULT_BOOST_AFTER;
+        private int carrierNice;
 
         private Builder() {
+        }
+
+        /**
+         * The Linux nice value of the carrier threads, from 0 (the default: leave them as the JVM made
+         * them) to 19 (give way to every other thread). With a value such as 10, CPU-bound tasks still get
+         * every core that nothing else wants, but the threads that feed the loop and need a core for
+         * microseconds (a web server's poller and acceptor, the JVM's GC and JIT threads, a load balancer's
+         * health check on the same host) preempt a carrier as soon as they wake, instead of waiting for
+         * its time slice to end. On a saturated 2-core machine that took a quick endpoint's p99 from about
+         * 4.4 ms to under 1 ms (see docs/operations.md). The price: any other process of the host at a
+         * lower nice value wins the CPU over the loop too.
+         *
+         * <p>Platform threads that tasks start inherit the value (Linux semantics) and cannot lower it again
+         * without privileges; the loop's own timer thread is therefore started up front. A degraded loop
+         * has no carriers of its own and ignores the value.
+         *
+         * <p>Linux only, through {@code setpriority(2)} with the FFM API, which is a restricted method: run
+         * with {@code --enable-native-access=ALL-UNNAMED} (or the manifest entry
+         * {@code Enable-Native-Access: ALL-UNNAMED}) to avoid the JDK's warning. Where it is not supported,
+         * each carrier logs a warning saying why and runs at its old value.
+         *
+         * <pre>{@code
+         * Loop loop = Loop.builder().carriers(2).carrierNice(10).build();
+         * }</pre>
+         *
+         * @throws IllegalArgumentException if {@code nice} is outside 0..19
+         */
+        public Builder carrierNice(int nice) {
+            if (nice < 0 || nice > 19) {
+                throw new IllegalArgumentException("carrierNice must be between 0 (unchanged) and 19 (lowest CPU "
+                        + "priority), but was " + nice + "; a negative value would need privileges and would let the "
+                        + "carriers starve the threads that feed them");
+            }
+            this.carrierNice = nice;
+            return this;
         }
 
         /**

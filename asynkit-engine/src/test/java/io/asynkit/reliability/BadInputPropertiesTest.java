@@ -104,6 +104,16 @@ class BadInputPropertiesTest {
         }
     }
 
+    @Property(tries = 100)
+    void aCarrierNiceValueIsAcceptedExactlyWithinZeroToNineteen(@ForAll int nice) {
+        if (nice >= 0 && nice <= 19) {
+            Loop.builder().carrierNice(nice);
+        } else {
+            assertThatThrownBy(() -> Loop.builder().carrierNice(nice)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("carrierNice must be between 0 (unchanged) and 19").hasMessageContaining("" + nice);
+        }
+    }
+
     @Property(tries = 50)
     void theLoopStaysConsistentAfterAllThat() {
         assertThat(Priority.check(0.0)).isZero();
