@@ -84,7 +84,8 @@ public class AsynkitEndpoint {
         boolean truncated = runnable.size() > maxTasks || running.size() > maxTasks || blocked.size() > maxTasks;
         return new AsynkitDescriptor(
                 new LoopDescriptor(stats.name(), stats.hookAvailable() ? "scheduled" : "degraded",
-                        stats.policy().name(), stats.carriers(), stats.spareCarriers(), stats.boostAfter()),
+                        stats.policy().name(), stats.carriers(), stats.spareCarriers(), stats.boostAfter(),
+                        loop.carrierNice()),
                 new CountsDescriptor(stats.queueLength(), stats.runnable(), stats.running(), stats.blocked(),
                         stats.tasksStarted(), stats.tasksCompleted(), stats.dispatches(), stats.callbacksRun(),
                         stats.compensations(), stats.carrierFailures()),
@@ -172,9 +173,10 @@ public class AsynkitEndpoint {
      * @param spareCarriers extra carriers alive now, compensating for tasks pinning theirs
      * @param boostAfter    dispatches of better work that may overtake a waiting priority level before
      *                      it is boosted; 0 when boosting is off or the policy is FIFO
+     * @param carrierNice   the Linux nice value the carriers run at ({@code asynkit.carrier-nice}); 0 if unchanged
      */
     public record LoopDescriptor(String name, String mode, String policy, int carriers, int spareCarriers,
-            int boostAfter) {
+            int boostAfter, int carrierNice) {
     }
 
     /**

@@ -56,6 +56,7 @@ public final class AsynkitAutoConfiguration {
         Loop.Builder builder = Loop.builder()
                 .name(properties.getName())
                 .carriers(properties.resolvedCarriers())
+                .carrierNice(properties.getCarrierNice())
                 .policy(properties.getPolicy())
                 .missingHook(properties.getMissingHook())
                 .shutdownTimeout(properties.getShutdown().getAwaitTerminationPeriod())

@@ -87,10 +87,11 @@ class AsynkitAutoConfigurationTests {
     @Test
     void propertiesConfigureTheLoop() {
         runner.withPropertyValues("asynkit.name=app", "asynkit.carriers=3", "asynkit.policy=fifo",
-                "asynkit.boosting.after=7").run(context -> {
+                "asynkit.boosting.after=7", "asynkit.carrier-nice=5").run(context -> {
             Loop loop = context.getBean(Loop.class);
             assertThat(loop.name()).isEqualTo("app");
             assertThat(loop.carrierCount()).isEqualTo(3);
+            assertThat(loop.carrierNice()).isEqualTo(5);
             assertThat(loop.policy()).isEqualTo(SchedulingPolicy.FIFO);
         });
         runner.withPropertyValues("asynkit.boosting.after=7").run(context ->
@@ -114,6 +115,9 @@ class AsynkitAutoConfigurationTests {
                 .hasStackTraceContaining("must be between 1 and 32767 carrier threads"));
         runner.withPropertyValues("asynkit.boosting.after=0").run(context -> assertThat(context).getFailure()
                 .hasStackTraceContaining("on field 'boosting.after'").hasStackTraceContaining("asynkit.boosting.enabled=false"));
+        runner.withPropertyValues("asynkit.carrier-nice=-1").run(context -> assertThat(context).getFailure()
+                .hasStackTraceContaining("on field 'carrier-nice': rejected value [-1]")
+                .hasStackTraceContaining("negative values would need privileges"));
         runner.withPropertyValues("asynkit.shutdown.await-termination-period=-1s").run(context ->
                 assertThat(context).getFailure().hasStackTraceContaining("on field 'shutdown.await-termination-period'"));
         runner.withPropertyValues("asynkit.policy=fastest").run(context ->

@@ -62,6 +62,7 @@ class AsynkitEndpointHttpTests {
                 .jsonPath("$.loop.policy").isEqualTo("PRIORITY")
                 .jsonPath("$.loop.carriers").isEqualTo(2)
                 .jsonPath("$.loop.boostAfter").isEqualTo(100)
+                .jsonPath("$.loop.carrierNice").isEqualTo(0)
                 .jsonPath("$.counts.blocked").value(Integer.class, n -> assertThat(n).isGreaterThanOrEqualTo(1))
                 .jsonPath("$.counts.tasksStarted").isNumber()
                 .jsonPath("$.truncated").isEqualTo(false)
