@@ -1,5 +1,6 @@
 package io.asynkit.spring.priority;
 
+import io.asynkit.loop.Scheduling;
 import io.asynkit.loop.Task;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 
@@ -49,13 +50,34 @@ public final class Priorities {
         if (task == null || task.priority() == priority) {
             return call.get();
         }
-        double previous = task.priority();
-        task.setPriority(priority);
+        double previous = enter(priority);
         try {
             return call.get();
         } finally {
             task.setPriority(previous);
         }
+    }
+
+    /**
+     * Gives the current task its own priority {@code priority}. When that is worse than
+     * before, the task also yields, so that work already waiting at a better priority runs first: the code
+     * that follows runs at its priority from its first instruction, not only from its first park. (A LOW
+     * controller would otherwise run its first slice of work at the NORMAL its request started with, ahead
+     * of HIGH requests queued meanwhile at NORMAL too.) Not inside {@code awaitSync}, where a yield may
+     * count as blocking.
+     *
+     * @return the task's previous own priority, to restore afterwards
+     * @throws IllegalStateException    outside an asynkit task
+     * @throws IllegalArgumentException if {@code priority} is NaN or infinite
+     */
+    public static double enter(double priority) {
+        Task<?> task = Task.current();
+        double previous = task.priority();
+        task.setPriority(priority);
+        if (priority > previous && !task.isSynchronous()) {
+            Scheduling.yieldNow();
+        }
+        return previous;
     }
 
     /** A {@link Supplier} that may throw. */

@@ -12,7 +12,8 @@ import java.util.OptionalDouble;
 
 /**
  * Applies {@link Priority} of the handling controller (method, else class) to the request's task as
- * soon as Spring MVC has chosen the handler, and gives the task its own priority back when the request
+ * soon as Spring MVC has chosen the handler (a lower priority than the request's yields at once, see
+ * {@link Priorities#enter}), and gives the task its own priority back when the request
  * is done (or handed to async processing; an async dispatch applies it again). Requests not running as
  * asynkit tasks are left alone.
  */
@@ -30,8 +31,7 @@ public class PriorityHandlerInterceptor implements AsyncHandlerInterceptor {
         if (task == null || priority.isEmpty()) {
             return true;
         }
-        request.setAttribute(PREVIOUS, task.priority());
-        task.setPriority(priority.getAsDouble());
+        request.setAttribute(PREVIOUS, Priorities.enter(priority.getAsDouble()));
         return true;
     }
 

@@ -8,6 +8,9 @@ import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.web.method.HandlerMethod;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -57,5 +60,30 @@ class PriorityHandlerInterceptorTests {
         });
         MockHttpServletRequest outsideATask = new MockHttpServletRequest();
         assertThat(interceptor.preHandle(outsideATask, new MockHttpServletResponse(), handler("urgent"))).isTrue();
+    }
+
+    @Test
+    void aLowerPriorityTakesEffectBeforeTheHandlerRunsAHigherOneDoesNotYield() throws Exception {
+        PriorityHandlerInterceptor interceptor = new PriorityHandlerInterceptor();
+        List<String> log = new CopyOnWriteArrayList<>();
+        try (Loop loop = Loop.builder().name("one").carriers(1).build()) { // one carrier: exact order
+            loop.submit(() -> {
+                loop.execute(() -> log.add("queued NORMAL request"));
+                interceptor.preHandle(new MockHttpServletRequest(), new MockHttpServletResponse(), handler("plain"));
+                log.add("LOW handler's first line");
+                return null;
+            }).get();
+            assertThat(log).containsExactly("queued NORMAL request", "LOW handler's first line");
+
+            log.clear();
+            loop.submit(() -> {
+                loop.execute(() -> log.add("queued NORMAL request"));
+                interceptor.preHandle(new MockHttpServletRequest(), new MockHttpServletResponse(), handler("urgent"));
+                log.add("HIGH handler's first line");
+                return null;
+            }).get();
+            loop.submit(() -> null).get(); // queued after the NORMAL request: it has run by now
+            assertThat(log).containsExactly("HIGH handler's first line", "queued NORMAL request");
+        }
     }
 }
