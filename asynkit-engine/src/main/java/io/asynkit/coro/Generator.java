@@ -54,20 +54,25 @@ public final class Generator<Y> implements Iterator<Y>, Iterable<Y>, AutoCloseab
     public boolean hasNext() {
         enter();
         try {
-            if (!hasLookahead && !finished) {
-                advance(null, null);
-            }
-            return hasLookahead;
+            return fetch();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Runs the generator to its next value unless one is waiting already. Holding the lock. */
+    private boolean fetch() {
+        if (!hasLookahead && !finished) {
+            advance(null, null);
+        }
+        return hasLookahead;
     }
 
     @Override
     public Y next() {
         enter();
         try {
-            if (!hasNext()) {
+            if (!fetch()) {
                 throw new NoSuchElementException("generator is exhausted");
             }
             hasLookahead = false;

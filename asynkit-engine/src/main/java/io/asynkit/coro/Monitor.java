@@ -2,7 +2,7 @@ package io.asynkit.coro;
 
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A channel between a coroutine and whoever awaits it: the coroutine sends <em>out-of-band</em> data
@@ -33,9 +33,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Monitor<O> {
 
-    private final ReentrantLock lock = new ReentrantLock(); // not synchronized: see Generator
-    private BoundMonitor<?> active; // guarded by lock
-    private O outgoing;             // data of the pending oob(), guarded by lock
+    // No lock: enter() claims the monitor by compare-and-set; outgoing is written by the coroutine's side
+    // before it signals its drive and read by the awaiter after the drive's segment ended, and the drive
+    // orders the two (see Drive's memory effects).
+    private final AtomicReference<BoundMonitor<?>> active = new AtomicReference<>();
+    private O outgoing; // data of the pending oob()
 
     /** Binds {@code coroutine} to this monitor; nothing runs until the result is awaited. */
     public <T> BoundMonitor<T> bind(Callable<T> coroutine) {
@@ -51,42 +53,25 @@ public final class Monitor<O> {
      * @throws Exception             the exception the awaiter resumes with ({@link BoundMonitor#throwInto})
      */
     public Object oob(O data) throws Exception {
-        BoundMonitor<?> bound;
-        lock.lock();
-        try {
-            bound = active;
-            if (bound == null) {
-                throw new IllegalStateException("Monitor not active: oob() needs a coroutine being awaited through "
-                        + "this monitor (was the coroutine awaited directly?)");
-            }
-            outgoing = data;
-        } finally {
-            lock.unlock();
+        BoundMonitor<?> bound = active.get();
+        if (bound == null) {
+            throw new IllegalStateException("Monitor not active: oob() needs a coroutine being awaited through "
+                    + "this monitor (was the coroutine awaited directly?)");
         }
+        outgoing = data;
         return bound.suspend();
     }
 
     void enter(BoundMonitor<?> bound) {
-        lock.lock();
-        try {
-            if (active != null) {
-                throw new IllegalStateException("Monitor cannot be re-entered: it is already awaiting another coroutine");
-            }
-            active = bound;
-        } finally {
-            lock.unlock();
+        if (!active.compareAndSet(null, bound)) {
+            throw new IllegalStateException("Monitor cannot be re-entered: it is already awaiting another coroutine");
         }
     }
 
     O exit() {
-        lock.lock();
-        try {
-            active = null;
-            O data = outgoing;
-            outgoing = null;
-            return data;
-        } finally {
-            lock.unlock();
-        }
+        O data = outgoing;
+        outgoing = null;
+        active.set(null);
+        return data;
     }
 }
