@@ -144,24 +144,30 @@ class LoopLifecycleTest {
     @Test
     void cancellingABlockedTaskInterruptsIt() throws Exception {
         try (Loop loop = Loop.builder().name("cancel").build()) {
-            CountDownLatch blocked = new CountDownLatch(1);
             AtomicReference<Throwable> seen = new AtomicReference<>();
-            Task<?> task = loop.submit(() -> {
-                blocked.countDown();
-                try {
-                    new CompletableFuture<>().get();
-                } catch (InterruptedException e) {
-                    seen.set(e);
-                }
-                return null;
-            });
-            blocked.await();
+            Task<?> task = blockedUntilInterrupted(loop, seen);
             assertThat(task.cancel(true)).isTrue();
             assertThat(task.isCancelled()).isTrue();
             assertThatThrownBy(task::get).isInstanceOf(java.util.concurrent.CancellationException.class);
             awaitState(task, TaskState.DONE);
             assertThat(seen.get()).isInstanceOf(InterruptedException.class);
         }
+    }
+
+    /** A task blocked on a future that never completes; the interrupt that ends its wait goes to {@code seen}. */
+    private static Task<?> blockedUntilInterrupted(Loop loop, AtomicReference<Throwable> seen) throws InterruptedException {
+        CountDownLatch blocked = new CountDownLatch(1);
+        Task<?> task = loop.submit(() -> {
+            blocked.countDown();
+            try {
+                new CompletableFuture<>().get();
+            } catch (InterruptedException e) {
+                seen.set(e);
+            }
+            return null;
+        });
+        blocked.await();
+        return task;
     }
 
     /**
@@ -171,18 +177,8 @@ class LoopLifecycleTest {
     @Test
     void onlyTheCancelThatCancelsReturnsTrueAndALaterCancelTrueStillInterrupts() throws Exception {
         try (Loop loop = Loop.builder().name("cancel-once").build()) {
-            CountDownLatch blocked = new CountDownLatch(1);
             AtomicReference<Throwable> seen = new AtomicReference<>();
-            Task<?> task = loop.submit(() -> {
-                blocked.countDown();
-                try {
-                    new CompletableFuture<>().get();
-                } catch (InterruptedException e) {
-                    seen.set(e);
-                }
-                return null;
-            });
-            blocked.await();
+            Task<?> task = blockedUntilInterrupted(loop, seen);
             assertThat(task.cancel(false)).as("the first cancel").isTrue();
             assertThat(task.cancel(false)).as("a second cancel(false)").isFalse();
             awaitState(task, TaskState.BLOCKED);
