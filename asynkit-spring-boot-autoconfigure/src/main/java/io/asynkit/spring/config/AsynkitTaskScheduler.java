@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.ExecutionException;
@@ -225,7 +226,8 @@ public class AsynkitTaskScheduler implements TaskScheduler {
             Task<?> current;
             lock.lock();
             try {
-                if (!finished.cancel(false)) {
+                // not finished.cancel(): CompletableFuture.cancel returns true again once cancelled
+                if (!finished.completeExceptionally(new CancellationException())) {
                     return false;
                 }
                 if (timer != null) {

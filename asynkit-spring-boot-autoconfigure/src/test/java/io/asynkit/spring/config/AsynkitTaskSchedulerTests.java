@@ -85,6 +85,7 @@ class AsynkitTaskSchedulerTests {
         assertThat(twice.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(cron.cancel(false)).isTrue();
         assertThat(cron.isCancelled()).isTrue();
+        assertThat(cron.cancel(true)).as("only the call that cancels returns true, as Task.cancel").isFalse();
     }
 
     @Test
