@@ -44,12 +44,13 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class PriorityCondition implements Condition {
 
-    /** One waiting task or thread. Fields guarded by the graph lock. */
+    /** One waiting task or thread. {@code signalled} is written under the graph lock only. */
     private static final class Waiter {
         final Thread thread = Thread.currentThread();
         final double key;
         final long sequence;
-        boolean signalled;
+        /** Set (once, for good) before the waiter is unparked; the wait loop reads it without the graph lock. */
+        volatile boolean signalled;
 
         Waiter(double key, long sequence) {
             this.key = key;
@@ -177,8 +178,8 @@ public final class PriorityCondition implements Condition {
                 if (task != null && (thrown = Task.takeThrownException()) != null) {
                     break; // checked first: an exception thrown after the signal still wins (see withdraw)
                 }
-                if (isSignalled(waiter)) {
-                    break;
+                if (waiter.signalled) {
+                    break; // read without the graph lock, as PriorityLock's waiters read owner; withdraw decides
                 }
                 if (Thread.interrupted()) {
                     interrupted = true;
@@ -220,15 +221,6 @@ public final class PriorityCondition implements Condition {
         }
         if (throwInterrupted) {
             throw new InterruptedException("interrupted while waiting on a condition of " + lock.name());
-        }
-    }
-
-    private boolean isSignalled(Waiter waiter) {
-        InheritanceGraph.LOCK.lock();
-        try {
-            return waiter.signalled;
-        } finally {
-            InheritanceGraph.LOCK.unlock();
         }
     }
 
