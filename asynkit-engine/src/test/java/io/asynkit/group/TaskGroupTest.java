@@ -181,6 +181,40 @@ class TaskGroupTest {
     }
 
     @Test
+    void childrenListsTheRunningChildrenInStartOrderAndCancelEndsThemAll() throws Exception {
+        Loop.run(() -> {
+            Loop loop = Loop.current();
+            TaskGroup.run(group -> {
+                assertThat(group.loop()).isSameAs(loop);
+                assertThat(group.isCancelled()).isFalse();
+                assertThat(group.children()).isEmpty();
+                Task<Object> first = group.startSoon("first", () -> {
+                    Scheduling.sleep(LONG);
+                    return null;
+                });
+                Task<Integer> quick = group.startSoon("quick", () -> 1); // ends at once: not listed
+                Task<Object> second = group.startSoon("second", () -> {
+                    Scheduling.sleep(LONG);
+                    return null;
+                });
+                assertThat(quick.isDone()).isTrue();
+                assertThat(group.children()).containsExactly(first, second);
+                Object ready = group.start("ready", status -> {
+                    status.started(); // no value: start returns null
+                    Scheduling.sleep(LONG);
+                });
+                assertThat(ready).isNull();
+                assertThat(group.children()).hasSize(3).startsWith(first, second);
+                group.cancel();
+                assertThat(group.isCancelled()).isTrue();
+                assertThatThrownBy(() -> group.startSoon(() -> 2)).isInstanceOf(IllegalStateException.class);
+                return null;
+            });
+            return null;
+        });
+    }
+
+    @Test
     void aChildThatFailsBeforeItIsReadyFailsStartNotTheGroup() throws Exception {
         String result = Loop.run(() -> TaskGroup.run(group -> {
             assertThatThrownBy(() -> group.start(status -> {

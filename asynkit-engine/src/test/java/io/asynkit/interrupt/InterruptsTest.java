@@ -187,4 +187,42 @@ class InterruptsTest {
             foreign.cancel(true);
         }
     }
+
+    /**
+     * A task waiting to enter a monitor ignores interrupts: taskInterrupt cannot make it runnable, says
+     * so, and the exception stays pending until the task's next asynkit-aware blocking point.
+     */
+    @Test
+    void taskInterruptReturnsFalseForATargetItCannotWakeAndTheExceptionWaitsForTheNextBlockingPoint()
+            throws Exception {
+        Object monitor = new Object();
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        Loop.run(() -> {
+            Task<?> holder = Loop.current().submit(() -> {
+                synchronized (monitor) {
+                    Scheduling.await(release); // parks holding the monitor (no pinning on JDK 25)
+                }
+                return null;
+            });
+            awaitBlocked(holder);
+            Task<String> entering = Loop.current().submit(() -> {
+                synchronized (monitor) {
+                    log.add("entered");
+                }
+                try {
+                    Scheduling.sleep(Duration.ofSeconds(20));
+                    return "slept";
+                } catch (InterruptException e) {
+                    return e.getMessage();
+                }
+            });
+            awaitBlocked(entering);
+            assertThat(taskInterrupt(entering, new InterruptException("pending"))).isFalse();
+            assertThat(entering.isDone()).isFalse();
+            release.complete(null);
+            assertThat(entering.get()).isEqualTo("pending");
+            return null;
+        });
+        assertThat(log).containsExactly("entered");
+    }
 }
