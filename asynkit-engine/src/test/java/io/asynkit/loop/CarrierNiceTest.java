@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -20,14 +19,17 @@ class CarrierNiceTest {
     @Test
     void tasksRunOnCarriersAtTheGivenNiceValue() throws Exception {
         assumeTrue(ThreadNice.unsupported().isEmpty(), () -> "not supported here: " + ThreadNice.unsupported().get());
-        try (Loop loop = Loop.builder().name("nice").carriers(2).carrierNice(10).build()) {
-            assertThat(loop.carrierNice()).isEqualTo(10);
+        int own = ThreadNice.get().orElseThrow();
+        assumeTrue(own < 19, "the test JVM already runs at the lowest CPU priority");
+        int nicer = Math.min(19, Math.max(own + 5, 10)); // raising needs no privileges; lowering would
+        try (Loop loop = Loop.builder().name("nice").carriers(2).carrierNice(nicer).build()) {
+            assertThat(loop.carrierNice()).isEqualTo(nicer);
             // a task runs on a carrier: getpriority(2) from it reads the carrier's OS thread
             for (int i = 0; i < 20; i++) {
-                assertThat(loop.submit(ThreadNice::get).get()).contains(10);
+                assertThat(loop.submit(ThreadNice::get).get()).contains(nicer);
             }
         }
-        assertThat(ThreadNice.get()).as("the caller's own thread is untouched").isNotEqualTo(Optional.of(10));
+        assertThat(ThreadNice.get()).as("the caller's own thread is untouched").contains(own);
     }
 
     @Test
@@ -42,11 +44,13 @@ class CarrierNiceTest {
     @Test
     void theTimerThreadDoesNotInheritTheCarriersValue() throws Exception {
         assumeTrue(ThreadNice.unsupported().isEmpty(), () -> "not supported here: " + ThreadNice.unsupported().get());
+        int own = ThreadNice.get().orElseThrow();
+        assumeTrue(own < 10, "the test JVM already runs at nice 10 or more");
         try (Loop loop = Loop.builder().name("nt").carriers(2).carrierNice(10).build()) {
             // the first callLater comes from a task, on a carrier: a timer thread started there would inherit 10
             loop.submit(() -> loop.callLater(Duration.ofMillis(1), () -> { })).get();
             assertThat(niceOfThreadsNamed("nt-carrier-")).containsOnly(10).hasSize(2);
-            assertThat(niceOfThreadsNamed("nt-timer")).hasSize(1).containsOnly(ThreadNice.get().orElseThrow());
+            assertThat(niceOfThreadsNamed("nt-timer")).hasSize(1).containsOnly(own);
         }
     }
 

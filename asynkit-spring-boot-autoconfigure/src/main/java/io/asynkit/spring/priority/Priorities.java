@@ -66,6 +66,15 @@ public final class Priorities {
      * of HIGH requests queued meanwhile at NORMAL too.) Not inside {@code awaitSync}, where a yield may
      * count as blocking.
      *
+     * <pre>{@code
+     * double previous = Priorities.enter(Priority.LOW);   // better work already queued runs first
+     * try {
+     *     buildReport();                                  // runs at LOW from its first line
+     * } finally {
+     *     Task.current().setPriority(previous);
+     * }
+     * }</pre>
+     *
      * @return the task's previous own priority, to restore afterwards
      * @throws IllegalStateException    outside an asynkit task
      * @throws IllegalArgumentException if {@code priority} is NaN or infinite

@@ -2,6 +2,7 @@ package io.asynkit.spring.web;
 
 import io.asynkit.loop.Loop;
 import io.asynkit.loop.Task;
+import io.asynkit.spring.priority.Priorities;
 import io.asynkit.spring.priority.Priority;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -85,5 +86,19 @@ class PriorityHandlerInterceptorTests {
             loop.submit(() -> null).get(); // queued after the NORMAL request: it has run by now
             assertThat(log).containsExactly("HIGH handler's first line", "queued NORMAL request");
         }
+    }
+
+    @Test
+    void enteringAPriorityNeedsATaskAndAFiniteValue() throws Exception {
+        assertThatThrownBy(() -> Priorities.enter(Priority.LOW)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not inside an asynkit task");
+        Loop.run(() -> {
+            assertThatThrownBy(() -> Priorities.enter(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(Task.current().priority()).isEqualTo(Priority.NORMAL);
+            assertThat(Priorities.enter(Priority.HIGH)).isEqualTo(Priority.NORMAL);
+            assertThat(Priorities.enter(Priority.LOW)).isEqualTo(Priority.HIGH);
+            assertThat(Task.current().priority()).isEqualTo(Priority.LOW);
+            return null;
+        });
     }
 }
