@@ -973,9 +973,11 @@ public final class Loop extends AbstractExecutorService {
                 ThreadNice.set(carrierNice).ifPresent(problem -> LOG.log(System.Logger.Level.WARNING,
                         "asynkit loop ''{0}'': carrier {1} keeps its nice value: {2}", name, thread.getName(), problem));
             }
-            ReadyEntry last = null;
+            ReadyEntry last = null;   // the entry whose dispatch returned but is not finished yet
+            ReadyEntry ran = null;    // the entry dispatched last, for the failure log
             long lastDispatch = 0;
             Task<?> endedAdopted = null;
+            Task<?> settledAdopted = null; // an adopted task whose dispatch a failure settled
             acquire();
             try {
                 for (;;) {
@@ -985,8 +987,9 @@ public final class Loop extends AbstractExecutorService {
                     long now = System.nanoTime(); // the carrier clock: one read per dispatch
                     clock = now;
                     if (last != null) {
-                        endedAdopted = finishDispatch(last, lastDispatch, now);
-                        last = null;
+                        ReadyEntry finishing = last;
+                        last = null; // finished at most once, even if finishing fails
+                        endedAdopted = finishDispatch(finishing, lastDispatch, now);
                         CURRENT.setOpaque(this, (ReadyEntry) null);
                         if (endedAdopted != null) {
                             lock.unlock();
@@ -1016,6 +1019,7 @@ public final class Loop extends AbstractExecutorService {
                     }
                     lastDispatch = beginDispatch(next, now);
                     last = next;
+                    ran = next;
                     CURRENT.setOpaque(this, next);
                     SERIAL.setOpaque(this, serial + 1); // only this carrier writes it
                     lock.unlock();
@@ -1028,10 +1032,20 @@ public final class Loop extends AbstractExecutorService {
                     }
                 }
             } catch (Throwable internal) { // a failure of the loop's own code, never of a task's
+                if (!lock.isHeldByCurrentThread()) {
+                    lock.lock(); // a platform thread: no need for acquire()'s spin
+                }
                 failed = true;
                 carrierFailures++;
+                if (last != null) { // its dispatch returned: account for it, or the loop waits for it forever
+                    try {
+                        settledAdopted = finishDispatch(last, lastDispatch, System.nanoTime());
+                    } catch (Throwable alsoFailed) {
+                        internal.addSuppressed(alsoFailed);
+                    }
+                }
                 LOG.log(System.Logger.Level.ERROR, "asynkit loop '" + name + "': carrier " + thread.getName()
-                        + " failed and ends" + (last != null ? " after running " + last : "")
+                        + " failed and ends" + (ran != null ? " after running " + ran : "")
                         + "; the watchdog starts a replacement", internal);
             } finally {
                 if (spare) {
@@ -1039,6 +1053,9 @@ public final class Loop extends AbstractExecutorService {
                 }
                 if (lock.isHeldByCurrentThread()) {
                     lock.unlock(); // stays in carriers until joined (close) or, retired or failed, pruned (watch)
+                }
+                if (settledAdopted != null) {
+                    settledAdopted.adoptedThreadEnded(); // completes a future: never under our lock
                 }
             }
         }
