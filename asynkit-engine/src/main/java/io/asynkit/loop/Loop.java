@@ -830,6 +830,11 @@ public final class Loop extends AbstractExecutorService {
     }
 
     private void push(Task<?> task) {
+        // A foreign thread (a web server's poller, a submitter, a timer) stamps the push: the task waits
+        // from now, and a carrier may drain the inbox only after a long dispatch, with the clock read at its
+        // start. Carriers and tasks (yields, wake-ups between tasks: the hot paths) use the carrier clock.
+        Thread pusher = Thread.currentThread();
+        task.pushedAt = pusher instanceof CarrierThread || pusher.isVirtual() ? 0 : System.nanoTime();
         Task<?> head;
         do {
             head = inbox.get();
@@ -851,28 +856,37 @@ public final class Loop extends AbstractExecutorService {
             fifo = stack;
             stack = next;
         }
+        long now = ownClock();
         while (fifo != null) {
             Task<?> next = fifo.nextInInbox;
             fifo.nextInInbox = null;
-            admit(fifo);
+            admit(fifo, fifo.pushedAt != 0 ? fifo.pushedAt : now); // (a nanoTime of exactly 0 just loses precision)
             fifo = next;
         }
     }
 
+    /**
+     * The time to stamp a state change with: a carrier, or a task mounted on one, uses the carrier clock
+     * (read at every dispatch); other threads (timers, unblockers, submitters) read the time. See also
+     * finishDispatch.
+     */
+    private long ownClock() {
+        Thread caller = Thread.currentThread();
+        return caller instanceof CarrierThread || caller.isVirtual() ? clock : System.nanoTime();
+    }
+
     /** Registers a task at its first start, and makes it runnable. Under the lock. */
     private void admit(Task<?> task) {
+        admit(task, ownClock());
+    }
+
+    /** {@link #admit(Task)}, runnable since {@code since}. Under the lock. */
+    private void admit(Task<?> task, long since) {
         if (task.state == TaskState.NEW) {
             register(task);
             tasksStarted++;
         }
-        makeRunnable(task);
-    }
-
-    private void makeRunnable(Task<?> task) {
-        // A carrier, or a task mounted on one, uses the carrier clock (read at every dispatch); other
-        // threads (timers, unblockers, submitters) read the time. See also finishDispatch.
-        Thread caller = Thread.currentThread();
-        setState(task, TaskState.RUNNABLE, caller instanceof CarrierThread || caller.isVirtual() ? clock : System.nanoTime());
+        setState(task, TaskState.RUNNABLE, since);
         int position = task.insertPosition;
         task.insertPosition = -1;
         if (task.carrier != null) {

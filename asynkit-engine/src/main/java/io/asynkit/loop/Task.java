@@ -128,6 +128,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
     Drive drive;                  // non-null while a caller waits for this task's segment to end
     boolean handingOff;           // parked while driving another task: not blocked, still RUNNING
     Task<?> nextInInbox;          // link in the loop's inbox; written before the push publishes it
+    long pushedAt;                // System.nanoTime() of a push by a foreign thread, else 0; published with it
 
     Task(Loop loop, String name, double priority, ScopedValueBindings scopedValues, Callable<? extends T> body,
             boolean reportFailures) {
