@@ -214,10 +214,6 @@ public final class Drive {
             callerTask = null;
             task.drive = null;
             task.synchronous = false;
-            if (task.carrier != null) {
-                task.carrier.carried.remove(task);
-                task.carrier = null;
-            }
             inline = null;
             if (selfTask != null) {
                 selfTask.handingOff = false;

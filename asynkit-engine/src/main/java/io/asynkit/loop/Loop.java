@@ -1122,10 +1122,7 @@ public final class Loop extends AbstractExecutorService {
                 task.thread = null; // a finished task kept as a future keeps nothing of its thread
             }
             task.continuation = null;
-            if (task.carrier != null) {
-                task.carrier.carried.remove(task);
-                task.carrier = null;
-            }
+            detachFromInline(task);
             if (drive != null) {
                 drive.afterDispatch(true, false);
             }
@@ -1298,6 +1295,15 @@ public final class Loop extends AbstractExecutorService {
         task.state = TaskState.DONE;
         task.stateSince = System.nanoTime();
         task.insertPosition = -1;
+        detachFromInline(task);
+    }
+
+    /** Unbinds a task that will not run again from the inline carrier it was bound to, if any. Under the lock. */
+    private static void detachFromInline(Task<?> task) {
+        if (task.carrier != null) {
+            task.carrier.carried.remove(task);
+            task.carrier = null;
+        }
     }
 
     /** Takes a runnable task out of the ready queue (it stays RUNNABLE; the caller re-homes it). Under the lock. */
