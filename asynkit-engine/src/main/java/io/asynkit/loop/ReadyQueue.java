@@ -2,6 +2,7 @@ package io.asynkit.loop;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedList;
 import java.util.List;
 
@@ -13,25 +14,29 @@ import java.util.List;
  *   <li>the <em>front</em>: entries placed at an explicit position ({@link #insert}); kept as a plain
  *       list in pop order, since positions are small and rare;</li>
  *   <li>the <em>levels</em>: every other entry, in one first-in first-out list per distinct priority
- *       key, the levels sorted by key. Lower runs first; equal keys run in insertion order. On a FIFO
- *       loop every key is 0, so there is a single level and the two policies behave identically when
- *       all priorities are equal.</li>
+ *       key. Lower runs first; equal keys run in insertion order. On a FIFO loop every key is 0, so there
+ *       is a single level and the two policies behave identically when all priorities are equal.</li>
  * </ul>
- * Real programs use a handful of distinct priorities, so adding and polling cost O(log k) for k
- * distinct keys plus O(1) list work, whatever the length of the queue; removing an entry is O(1).
+ * A new key, the best level and a level's removal cost O(log k) for k keys with entries (a hash table of
+ * levels and a heap of the occupied ones), and adding, polling and removing an entry O(1) besides:
+ * programs with a handful of priorities and earliest-deadline-first programs with a key per task are
+ * both served without a scan.
  *
  * <p>{@code insert(pos, e)} behaves exactly like {@link List#add(int, Object)} applied to the queue
  * as it would be popped: level entries ahead of {@code pos} are moved to the front (losing their
  * priority ordering, as in the Python library) and {@code e} follows them.
  *
- * <p><b>Boosting.</b> Each level counts how often its head has been <em>overtaken</em>: passed over by
- * a poll that took an entry of a better level. Once that count reaches {@code boostAfter}, the next
- * poll takes that head instead of the best entry (a <em>boost</em>; when several levels are due, the
- * worst first, since it overtakes none of the others), and the level's count starts again for its new
- * head. So between two turns of a level with entries, at most {@code boostAfter} dispatches of better
- * levels happen: it gets at least one dispatch in every {@code boostAfter + 1} however much better
- * work keeps arriving. Positional (front) entries were placed explicitly; they are
- * neither counted nor boosted past. The scan over worse levels is O(levels with entries).
+ * <p><b>Boosting.</b> A level is <em>overtaken</em> by every poll that takes another level's entry while
+ * it has entries; it counts the polls since its last turn (or since it got an entry). Once that count
+ * reaches {@code boostAfter}, the level is <em>due</em>, and the next poll takes the head of the worst due
+ * level instead of the best entry (a <em>boost</em>: the worst first, since a due level passes over only
+ * better levels; those are due too and go next, before anything else). So between two turns of a level
+ * with entries, at most {@code boostAfter} polls of other levels happen, and fewer of better levels: it
+ * gets at least one dispatch in every {@code boostAfter + 1} however much better work keeps arriving.
+ * Counting every overtaking poll, not only those of better levels, keeps the bound and lets the due
+ * levels be found without visiting the others: a level's count is the number of level polls since its
+ * stamp, and levels wait for their turn in stamp order. Positional (front) entries were placed
+ * explicitly; they are neither counted nor boosted past.
  *
  * <p>Not thread-safe: the loop's lock guards every call.
  */
@@ -42,26 +47,38 @@ final class ReadyQueue {
         final double key;
         ReadyEntry head;
         ReadyEntry tail;
-        /** Polls of better levels since this level last had its turn (0 while empty). */
-        int overtaken;
+        /** Level polls ({@link #polls}) at this level's last turn, or when it got its first entry. */
+        long stamp;
+        /** Neighbours in the queue of levels waiting to become due, ordered by stamp. */
+        Level earlier;
+        Level later;
+        /** Positions in the {@link LevelHeap}s: occupied levels, due levels; -1 when absent. */
+        final int[] heapIndex = {-1, -1};
 
         Level(double key) {
             this.key = key;
         }
-    }
 
-    /** Above this many levels, empty ones are dropped before a new one is made. */
-    private static final int MAX_IDLE_LEVELS = 32;
+        boolean isEmpty() {
+            return head == null;
+        }
+    }
 
     /** {@code boostAfter} value that never boosts. */
     static final int NEVER = Integer.MAX_VALUE;
 
+    private static final Comparator<Level> BY_KEY = Comparator.comparingDouble(l -> l.key);
+
     private final boolean prioritized;
     private final int boostAfter;
+    private final boolean boosting;
     private final LinkedList<ReadyEntry> front = new LinkedList<>();
-    private Level[] levels = new Level[4]; // sorted by key; may be empty (kept, to avoid churn)
-    private int levelCount;
-    private int occupiedLevels; // levels with at least one entry
+    private final LevelTable levels = new LevelTable();
+    private final LevelHeap occupied = new LevelHeap(0, false); // the best key at the top
+    private final LevelHeap due = new LevelHeap(1, true);       // due for a boost: the worst key at the top
+    private Level firstWaiting;  // occupied, not due, in stamp order: the next to become due first
+    private Level lastWaiting;
+    private long polls;          // level polls so far: the boosting clock
     private int size;
     private long nextSequence;
     private long boosts;
@@ -81,6 +98,7 @@ final class ReadyQueue {
         }
         this.prioritized = prioritized;
         this.boostAfter = boostAfter;
+        this.boosting = prioritized && boostAfter != NEVER;
     }
 
     int size() {
@@ -94,7 +112,7 @@ final class ReadyQueue {
     /** Adds {@code e} in priority order (FIFO among equals; FIFO only on a FIFO loop). */
     void add(ReadyEntry e, double priority) {
         e.sequence = nextSequence++;
-        link(levelFor(prioritized ? priority : 0.0), e);
+        link(levels.levelFor(prioritized ? priority : 0.0, occupied.size()), e);
         size++;
     }
 
@@ -109,7 +127,8 @@ final class ReadyQueue {
                     + size + " (valid: 0.." + size + ")");
         }
         while (front.size() < position) {
-            ReadyEntry promoted = pollLevels();
+            ReadyEntry promoted = occupied.peek().head; // taken without counting: not a dispatch
+            unlink(promoted);
             promoted.inFront = true;
             front.addLast(promoted);
         }
@@ -131,7 +150,7 @@ final class ReadyQueue {
             e.inFront = false;
             return e;
         }
-        return pollWithBoosting();
+        return pollLevels();
     }
 
     /** True if the latest {@link #poll()} returned a boosted entry rather than the best one. */
@@ -144,39 +163,31 @@ final class ReadyQueue {
         return boosts;
     }
 
-    /** The best level's head, unless a worse level's head is due for a boost; counts the overtakes. */
-    private ReadyEntry pollWithBoosting() {
-        int best = bestLevel();
-        int chosen = best;
-        int occupiedThroughChosen = 1; // occupied levels at indexes <= chosen
-        if (occupiedLevels > 1 && boostAfter != NEVER) {
-            // The worst due level goes first: it overtakes only levels worse than itself, none of them
-            // due, so no count ever exceeds boostAfter; the better due levels follow on the next polls.
-            int seen = 1;
-            for (int i = best + 1; seen < occupiedLevels; i++) {
-                if (levels[i].head != null) {
-                    seen++;
-                    if (levels[i].overtaken >= boostAfter) {
-                        chosen = i;
-                        occupiedThroughChosen = seen;
-                    }
-                }
+    /** The best level's head, unless a level is due for a boost: then the worst due level's head. */
+    private ReadyEntry pollLevels() {
+        Level chosen = occupied.peek();
+        if (boosting) {
+            long dueStamp = polls - boostAfter;
+            while (firstWaiting != null && firstWaiting.stamp <= dueStamp) {
+                Level nowDue = firstWaiting;
+                unlinkWaiting(nowDue);
+                due.add(nowDue);
             }
-            if (chosen != best) {
+            Level worstDue = due.peek();
+            if (worstDue != null && worstDue != chosen) {
+                chosen = worstDue;
                 lastPollBoosted = true;
                 boosts++;
             }
         }
-        Level taken = levels[chosen];
-        ReadyEntry e = taken.head;
-        int worse = occupiedLevels - occupiedThroughChosen; // occupied levels after chosen: overtaken now
+        ReadyEntry e = chosen.head;
         unlink(e);
-        taken.overtaken = 0; // its turn: the count starts again for its next head
-        for (int i = chosen + 1; worse > 0; i++) {
-            if (levels[i].head != null) {
-                levels[i].overtaken++;
-                worse--;
-            }
+        polls++;
+        if (boosting && !chosen.isEmpty()) { // its turn: its count starts again
+            due.remove(chosen);
+            unlinkWaiting(chosen);
+            chosen.stamp = polls;
+            appendWaiting(chosen);
         }
         return e;
     }
@@ -204,10 +215,10 @@ final class ReadyQueue {
             return;
         }
         unlink(e);
-        Level level = levelFor(priority);
-        if (level.head == null) {
-            occupiedLevels++;
-            level.overtaken = 0;
+        Level level = levels.levelFor(priority, occupied.size());
+        if (level.isEmpty()) {
+            link(level, e);
+            return;
         }
         ReadyEntry after = level.tail; // the new place: after the last entry with a smaller sequence
         while (after != null && after.sequence > e.sequence) {
@@ -228,12 +239,14 @@ final class ReadyQueue {
         }
     }
 
-    /** The entries in the order they would be popped. For introspection. */
+    /** The entries in the order they would be popped (boosts aside). For introspection. */
     List<ReadyEntry> inRunOrder() {
         List<ReadyEntry> result = new ArrayList<>(size);
         result.addAll(front);
-        for (int i = 0; i < levelCount; i++) {
-            for (ReadyEntry e = levels[i].head; e != null; e = e.next) {
+        Level[] byKey = occupied.toArray();
+        Arrays.sort(byKey, BY_KEY);
+        for (Level level : byKey) {
+            for (ReadyEntry e = level.head; e != null; e = e.next) {
                 result.add(e);
             }
         }
@@ -245,64 +258,14 @@ final class ReadyQueue {
         return e.level != null ? e.level.key : Double.NaN;
     }
 
-    /** The best level's head, taken without counting overtakes (a promotion to the front). */
-    private ReadyEntry pollLevels() {
-        ReadyEntry e = levels[bestLevel()].head;
-        unlink(e);
-        return e;
-    }
-
-    /** The index of the best level with an entry; callers know the levels hold one. */
-    private int bestLevel() {
-        int i = 0;
-        while (levels[i].head == null) {
-            i++;
-        }
-        return i;
-    }
-
-    private Level levelFor(double key) {
-        int index = search(key);
-        if (index >= 0) {
-            return levels[index];
-        }
-        if (levelCount >= MAX_IDLE_LEVELS) {
-            dropEmptyLevels(); // many distinct keys seen over time: forget the empty ones first
-            index = search(key);
-        }
-        int at = -index - 1;
-        if (levelCount == levels.length) {
-            levels = Arrays.copyOf(levels, levelCount * 2);
-        }
-        System.arraycopy(levels, at, levels, at + 1, levelCount - at);
-        Level level = new Level(key);
-        levels[at] = level;
-        levelCount++;
-        return level;
-    }
-
-    /** Binary search on the primitive key (no boxing on the hot path), as {@link Arrays#binarySearch}. */
-    private int search(double key) {
-        int low = 0;
-        int high = levelCount - 1;
-        while (low <= high) {
-            int mid = (low + high) >>> 1;
-            double k = levels[mid].key;
-            if (k < key) {
-                low = mid + 1;
-            } else if (k > key) {
-                high = mid - 1;
-            } else {
-                return mid;
-            }
-        }
-        return -(low + 1);
-    }
-
+    /** Appends {@code e} to {@code level}; a level that gets its first entry joins the occupied ones. */
     private void link(Level level, ReadyEntry e) {
-        if (level.head == null) {
-            occupiedLevels++;
-            level.overtaken = 0;
+        if (level.isEmpty()) {
+            occupied.add(level);
+            if (boosting) {
+                level.stamp = polls;
+                appendWaiting(level);
+            }
         }
         e.level = level;
         e.next = null;
@@ -315,6 +278,7 @@ final class ReadyQueue {
         level.tail = e;
     }
 
+    /** Takes {@code e} out of its level; a level left empty leaves the occupied (and due, waiting) ones. */
     private void unlink(ReadyEntry e) {
         Level level = e.level;
         if (e.previous != null) {
@@ -327,22 +291,212 @@ final class ReadyQueue {
         } else {
             level.tail = e.previous;
         }
-        if (level.head == null) {
-            occupiedLevels--;
+        if (level.isEmpty()) {
+            occupied.remove(level);
+            if (boosting) {
+                due.remove(level);
+                unlinkWaiting(level);
+            }
         }
         e.previous = null;
         e.next = null;
         e.level = null;
     }
 
-    private void dropEmptyLevels() {
-        int kept = 0;
-        for (int i = 0; i < levelCount; i++) {
-            if (levels[i].head != null) {
-                levels[kept++] = levels[i];
+    private void appendWaiting(Level level) {
+        level.earlier = lastWaiting;
+        level.later = null;
+        if (lastWaiting != null) {
+            lastWaiting.later = level;
+        } else {
+            firstWaiting = level;
+        }
+        lastWaiting = level;
+    }
+
+    /** Takes a level out of the waiting queue if it is in it (it may be due instead). */
+    private void unlinkWaiting(Level level) {
+        if (level.earlier == null && firstWaiting != level) {
+            return; // not waiting
+        }
+        if (level.earlier != null) {
+            level.earlier.later = level.later;
+        } else {
+            firstWaiting = level.later;
+        }
+        if (level.later != null) {
+            level.later.earlier = level.earlier;
+        } else {
+            lastWaiting = level.earlier;
+        }
+        level.earlier = null;
+        level.later = null;
+    }
+
+    /**
+     * Every level made so far, by key: an open-addressing hash table on the key's bits (no boxing), so
+     * that finding a key's level costs O(1). Empty levels are kept for reuse and dropped in bulk once they
+     * far outnumber the occupied ones.
+     */
+    private static final class LevelTable {
+        private Level[] slots = new Level[16];
+        private int count;
+
+        Level levelFor(double key, int occupiedLevels) {
+            key = key == 0.0 ? 0.0 : key; // -0.0 and 0.0 are one priority
+            int mask = slots.length - 1;
+            for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
+                Level level = slots[i];
+                if (level == null) {
+                    break;
+                }
+                if (level.key == key) {
+                    return level;
+                }
+            }
+            if (count >= 64 && count > 4 * occupiedLevels) {
+                dropEmptyLevels(); // many distinct keys seen over time: forget the empty ones
+            } else if (2 * (count + 1) > slots.length) {
+                rehash(slots.length * 2);
+            }
+            Level level = new Level(key);
+            put(level);
+            return level;
+        }
+
+        private void dropEmptyLevels() {
+            Level[] old = slots;
+            int kept = 0;
+            for (Level level : old) {
+                if (level != null && !level.isEmpty()) {
+                    kept++;
+                }
+            }
+            slots = new Level[Math.max(16, Integer.highestOneBit(Math.max(1, 4 * (kept + 1)) - 1) << 1)];
+            count = 0;
+            for (Level level : old) {
+                if (level != null && !level.isEmpty()) {
+                    put(level);
+                }
             }
         }
-        Arrays.fill(levels, kept, levelCount, null);
-        levelCount = kept;
+
+        private void rehash(int capacity) {
+            Level[] old = slots;
+            slots = new Level[capacity];
+            count = 0;
+            for (Level level : old) {
+                if (level != null) {
+                    put(level);
+                }
+            }
+        }
+
+        private void put(Level level) {
+            int mask = slots.length - 1;
+            int i = hash(level.key) & mask;
+            while (slots[i] != null) {
+                i = (i + 1) & mask;
+            }
+            slots[i] = level;
+            count++;
+        }
+
+        private static int hash(double key) {
+            long bits = Double.doubleToLongBits(key);
+            int h = (int) (bits ^ (bits >>> 32));
+            return h ^ (h >>> 16);
+        }
+    }
+
+    /**
+     * A binary heap of levels by key (the smallest or the largest at the top) that knows each level's
+     * position, so that a level leaves it in O(log n) wherever it is.
+     */
+    private static final class LevelHeap {
+        private final int slot;       // which of Level.heapIndex this heap uses
+        private final boolean largestFirst;
+        private Level[] heap = new Level[8];
+        private int size;
+
+        LevelHeap(int slot, boolean largestFirst) {
+            this.slot = slot;
+            this.largestFirst = largestFirst;
+        }
+
+        int size() {
+            return size;
+        }
+
+        Level peek() {
+            return size == 0 ? null : heap[0];
+        }
+
+        Level[] toArray() {
+            return Arrays.copyOf(heap, size);
+        }
+
+        void add(Level level) {
+            if (size == heap.length) {
+                heap = Arrays.copyOf(heap, size * 2);
+            }
+            siftUp(size++, level);
+        }
+
+        /** Removes {@code level} if it is in this heap. */
+        void remove(Level level) {
+            int i = level.heapIndex[slot];
+            if (i < 0) {
+                return;
+            }
+            level.heapIndex[slot] = -1;
+            Level last = heap[--size];
+            heap[size] = null;
+            if (i < size) {
+                siftDown(i, last);
+                if (heap[i] == last) {
+                    siftUp(i, last);
+                }
+            }
+        }
+
+        private boolean before(Level a, Level b) {
+            return largestFirst ? a.key > b.key : a.key < b.key;
+        }
+
+        private void siftUp(int i, Level level) {
+            while (i > 0) {
+                int parent = (i - 1) >>> 1;
+                Level p = heap[parent];
+                if (!before(level, p)) {
+                    break;
+                }
+                place(i, p);
+                i = parent;
+            }
+            place(i, level);
+        }
+
+        private void siftDown(int i, Level level) {
+            int half = size >>> 1;
+            while (i < half) {
+                int child = 2 * i + 1;
+                int right = child + 1;
+                if (right < size && before(heap[right], heap[child])) {
+                    child = right;
+                }
+                if (!before(heap[child], level)) {
+                    break;
+                }
+                place(i, heap[child]);
+                i = child;
+            }
+            place(i, level);
+        }
+
+        private void place(int i, Level level) {
+            heap[i] = level;
+            level.heapIndex[slot] = i;
+        }
     }
 }

@@ -53,9 +53,12 @@ import java.util.concurrent.locks.LockSupport;
  * of tens of milliseconds, well under 1%), and one volatile counter update per dispatch, the same for
  * both policies.
  *
- * <p><b>Priorities.</b> With {@code policy=priority}, task {@code i} gets the {@code i % 5}-th of
- * {@link #PRIORITIES}: {@code HIGH}, -5, {@code NORMAL}, 5, {@code LOW}, so the queue holds five
- * distinct keys in equal numbers. With {@code policy=fifo} the tasks are given the same priorities,
+ * <p><b>Priorities.</b> With {@code keys=5} and {@code policy=priority}, task {@code i} gets the
+ * {@code i % 5}-th of {@link #PRIORITIES}: {@code HIGH}, -5, {@code NORMAL}, 5, {@code LOW}, so the queue
+ * holds five distinct keys in equal numbers. With {@code keys=n} every task gets a key of its own (that
+ * same priority plus {@code i / n}, so the five bands keep their shares), as an earliest-deadline-first
+ * program does: the queue then holds {@code n} distinct keys, and a poll must not cost time proportional
+ * to them. With {@code policy=fifo} the tasks are given the same priorities,
  * which that policy ignores. The priority loop runs with its default anti-starvation bound
  * ({@code boostAfter} 100): the {@code HIGH} fifth of the tasks take most dispatches, and each lower
  * level gets a boosted turn at least once in every 101, so the scan for due levels and the boosts are
@@ -89,6 +92,10 @@ public class PriorityDispatchBenchmark {
     @Param({"priority", "fifo"})
     public String policy;
 
+    /** {@code 5}: five distinct priorities; {@code n}: every task a priority of its own. */
+    @Param({"5", "n"})
+    public String keys;
+
     private Loop loop;
     private Rotation rotation;
     private final List<Task<?>> tasks = new ArrayList<>();
@@ -103,7 +110,8 @@ public class PriorityDispatchBenchmark {
         loop = Loop.builder().name("dispatch-bench").carriers(1).policy(schedulingPolicy).build();
         rotation = new Rotation();
         for (int i = 0; i < n; i++) {
-            tasks.add(loop.newTask().name("yielder").priority(PRIORITIES[i % PRIORITIES.length]).start(rotation::run));
+            double priority = PRIORITIES[i % PRIORITIES.length] + ("n".equals(keys) ? (double) i / n : 0.0);
+            tasks.add(loop.newTask().name("yielder").priority(priority).start(rotation::run));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
