@@ -9,15 +9,22 @@ import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
- * The {@link Condition} of a {@link PriorityLock} ({@link PriorityLock#newCondition()}): signals wake
- * waiters by effective priority (lower first; FIFO among equals), taken when they began waiting.
+ * A {@link Condition} whose signals wake waiters by effective priority (lower first; FIFO among equals),
+ * taken when they began waiting: the condition of a {@link PriorityLock} ({@link PriorityLock#newCondition()}),
+ * or one over any other {@link Lock} ({@link #of(Lock)}), as the Python library's
+ * {@code PriorityCondition(asyncio.Lock())}.
  *
  * <pre>{@code
  * PriorityLock lock = new PriorityLock("queue");
- * PriorityCondition notEmpty = lock.newCondition();
+ * PriorityCondition notEmpty = lock.newCondition();      // or PriorityCondition.of(new ReentrantLock())
  *
  * lock.lock();
  * try {
@@ -35,6 +42,12 @@ import java.util.concurrent.locks.LockSupport;
  * {@link InterruptedException}, an interrupt after a signal returns normally with the interrupt
  * status set, so no signal is lost. Calling any method without holding the lock throws
  * {@link IllegalMonitorStateException}.
+ *
+ * <p><b>Over other locks.</b> Over a {@link ReentrantLock} (or a {@link ReentrantReadWriteLock}'s write
+ * lock) every hold is released and restored, and ownership is checked as for a {@code PriorityLock}. Over
+ * any other {@code Lock} the condition cannot see who holds it: a wait releases one hold with
+ * {@code unlock()} and takes it back with {@code lock()}, and calls without holding the lock are the
+ * caller's error, not detected. Only a {@code PriorityLock} lends its owner the waiters' priority.
  *
  * <p><b>Interrupts.</b> An exception thrown into the waiting task ({@link Task#throwInto}, asynkit's
  * interrupts and timeouts) ends every kind of wait, {@link #awaitUninterruptibly()} included: the lock
@@ -61,15 +74,43 @@ public final class PriorityCondition implements Condition {
     private static final Comparator<Waiter> ORDER = Comparator.<Waiter>comparingDouble(w -> w.key)
             .thenComparingLong(w -> w.sequence);
 
-    private final PriorityLock lock;
+    private final Lock lock;
+    private final Holds holds;
     private final TreeSet<Waiter> waiters = new TreeSet<>(ORDER); // guarded by the graph lock
 
-    PriorityCondition(PriorityLock lock) {
+    private PriorityCondition(Lock lock, Holds holds) {
         this.lock = lock;
+        this.holds = holds;
+    }
+
+    /** The condition of a {@link PriorityLock}: see {@link PriorityLock#newCondition()}. */
+    PriorityCondition(PriorityLock lock) {
+        this(lock, new PriorityLockHolds(lock));
+    }
+
+    /**
+     * A priority condition over {@code lock}: {@link PriorityLock#newCondition()} for a priority lock, and
+     * otherwise a condition that releases and retakes {@code lock} itself (see the class comment).
+     *
+     * <pre>{@code
+     * ReentrantLock lock = new ReentrantLock();
+     * Condition ready = PriorityCondition.of(lock); // HIGH waiters are signalled first
+     * }</pre>
+     */
+    public static PriorityCondition of(Lock lock) {
+        Objects.requireNonNull(lock, "lock");
+        return switch (lock) {
+            case PriorityLock priorityLock -> priorityLock.newCondition();
+            case ReentrantLock reentrant -> new PriorityCondition(lock, new CountedHolds(lock,
+                    reentrant::isHeldByCurrentThread, reentrant::getHoldCount));
+            case ReentrantReadWriteLock.WriteLock write -> new PriorityCondition(lock, new CountedHolds(lock,
+                    write::isHeldByCurrentThread, write::getHoldCount));
+            default -> new PriorityCondition(lock, new SingleHold(lock));
+        };
     }
 
     /** The lock this condition belongs to. */
-    public PriorityLock lock() {
+    public Lock lock() {
         return lock;
     }
 
@@ -87,9 +128,13 @@ public final class PriorityCondition implements Condition {
         }
     }
 
+    /**
+     * As {@link Condition#awaitNanos}: a timeout of zero or less waits for nothing but the lock; one too long
+     * to add to the clock waits as long as it takes.
+     */
     @Override
     public long awaitNanos(long nanosTimeout) throws InterruptedException {
-        long deadline = System.nanoTime() + Math.max(0, nanosTimeout);
+        long deadline = System.nanoTime() + Math.clamp(nanosTimeout, 0, Long.MAX_VALUE / 2); // compared by difference
         await(true, true, deadline);
         return deadline - System.nanoTime();
     }
@@ -100,16 +145,23 @@ public final class PriorityCondition implements Condition {
         return awaitNanos(unit.toNanos(time)) > 0;
     }
 
+    /** As {@link Condition#awaitUntil}: a deadline that has passed (however far) waits for nothing but the lock. */
     @Override
     public boolean awaitUntil(Date deadline) throws InterruptedException {
         Objects.requireNonNull(deadline, "deadline");
-        return awaitNanos(TimeUnit.MILLISECONDS.toNanos(deadline.getTime() - System.currentTimeMillis())) > 0;
+        long millis;
+        try {
+            millis = Math.subtractExact(deadline.getTime(), System.currentTimeMillis());
+        } catch (ArithmeticException overflow) {
+            millis = deadline.getTime() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return awaitNanos(TimeUnit.MILLISECONDS.toNanos(millis)) > 0;
     }
 
     /** Wakes the best waiter, if any. */
     @Override
     public void signal() {
-        lock.checkOwner(PriorityLock.self(), "signal a condition of");
+        holds.check("signal a condition of");
         InheritanceGraph.LOCK.lock();
         try {
             signalBest();
@@ -121,7 +173,7 @@ public final class PriorityCondition implements Condition {
     /** Wakes every waiter; they take the lock in priority order. */
     @Override
     public void signalAll() {
-        lock.checkOwner(PriorityLock.self(), "signal a condition of");
+        holds.check("signal a condition of");
         InheritanceGraph.LOCK.lock();
         try {
             while (signalBest()) {
@@ -134,7 +186,7 @@ public final class PriorityCondition implements Condition {
 
     /** The number of tasks and threads waiting on this condition. */
     public int getWaitQueueLength() {
-        lock.checkOwner(PriorityLock.self(), "inspect a condition of");
+        holds.check("inspect a condition of");
         InheritanceGraph.LOCK.lock();
         try {
             return waiters.size();
@@ -154,11 +206,10 @@ public final class PriorityCondition implements Condition {
     }
 
     private void await(boolean interruptible, boolean timed, long deadline) throws InterruptedException {
-        Object me = PriorityLock.self();
-        Task<?> task = me instanceof Task<?> t ? t : null;
-        lock.checkOwner(me, "wait on a condition of");
+        Task<?> task = Task.currentOrNull();
+        holds.check("wait on a condition of");
         if (interruptible && Thread.interrupted()) {
-            throw new InterruptedException("interrupted before waiting on a condition of " + lock.name());
+            throw new InterruptedException("interrupted before waiting on a condition of " + lock);
         }
         Waiter waiter;
         InheritanceGraph.LOCK.lock();
@@ -169,7 +220,7 @@ public final class PriorityCondition implements Condition {
         } finally {
             InheritanceGraph.LOCK.unlock();
         }
-        int holds = lock.releaseFully(me, "wait on a condition of");
+        int saved = holds.releaseAll();
         Throwable thrown = null;
         boolean interrupted = false;
         boolean throwInterrupted = false;
@@ -204,7 +255,7 @@ public final class PriorityCondition implements Condition {
             if (signalled && throwInterrupted) {
                 throwInterrupted = false; // signalled first: return normally, the interrupt status set
             }
-            Throwable duringReacquire = lock.reacquire(me, holds);
+            Throwable duringReacquire = holds.restore(saved);
             if (duringReacquire != null && thrown == null) {
                 thrown = duringReacquire;
                 throwInterrupted = false;
@@ -220,7 +271,7 @@ public final class PriorityCondition implements Condition {
             throw Throwables.unchecked(thrown);
         }
         if (throwInterrupted) {
-            throw new InterruptedException("interrupted while waiting on a condition of " + lock.name());
+            throw new InterruptedException("interrupted while waiting on a condition of " + lock);
         }
     }
 
@@ -239,6 +290,111 @@ public final class PriorityCondition implements Condition {
             return waiter.signalled;
         } finally {
             InheritanceGraph.LOCK.unlock();
+        }
+    }
+
+    /** How a condition checks, releases and retakes the holds of its lock. */
+    private interface Holds {
+        /** @throws IllegalMonitorStateException if the caller does not hold the lock (where that can be known) */
+        void check(String action);
+
+        /** Releases every hold of the caller; returns what {@link #restore} needs. */
+        int releaseAll();
+
+        /**
+         * Takes the lock back with {@code saved} holds, whatever happens meanwhile; returns an exception thrown
+         * into the task while it waited for the lock, for the condition to raise, or null.
+         */
+        Throwable restore(int saved);
+    }
+
+    /**
+     * A {@link PriorityLock}: its own release and reacquisition, priority inheritance included. (Classes, not
+     * records: Lincheck's model checker cannot instrument record fields.)
+     */
+    private static final class PriorityLockHolds implements Holds {
+        private final PriorityLock lock;
+
+        PriorityLockHolds(PriorityLock lock) {
+            this.lock = lock;
+        }
+
+        @Override
+        public void check(String action) {
+            lock.checkOwner(PriorityLock.self(), action);
+        }
+
+        @Override
+        public int releaseAll() {
+            return lock.releaseFully(PriorityLock.self(), "wait on a condition of");
+        }
+
+        @Override
+        public Throwable restore(int saved) {
+            return lock.reacquire(PriorityLock.self(), saved);
+        }
+    }
+
+    /** A lock that tells its owner and hold count, such as {@link ReentrantLock}. */
+    private static final class CountedHolds implements Holds {
+        private final Lock lock;
+        private final BooleanSupplier heldByCaller;
+        private final IntSupplier holdCount;
+
+        CountedHolds(Lock lock, BooleanSupplier heldByCaller, IntSupplier holdCount) {
+            this.lock = lock;
+            this.heldByCaller = heldByCaller;
+            this.holdCount = holdCount;
+        }
+
+        @Override
+        public void check(String action) {
+            if (!heldByCaller.getAsBoolean()) {
+                throw new IllegalMonitorStateException("cannot " + action + " " + lock + ": the caller, "
+                        + Thread.currentThread() + ", does not hold it");
+            }
+        }
+
+        @Override
+        public int releaseAll() {
+            int saved = holdCount.getAsInt();
+            for (int i = 0; i < saved; i++) {
+                lock.unlock();
+            }
+            return saved;
+        }
+
+        @Override
+        public Throwable restore(int saved) {
+            for (int i = 0; i < saved; i++) {
+                lock.lock();
+            }
+            return Task.takeThrownException(); // lock() does not raise it: the condition does
+        }
+    }
+
+    /** Any other lock: one hold, released and taken back; who holds it cannot be checked. */
+    private static final class SingleHold implements Holds {
+        private final Lock lock;
+
+        SingleHold(Lock lock) {
+            this.lock = lock;
+        }
+
+        @Override
+        public void check(String action) {
+        }
+
+        @Override
+        public int releaseAll() {
+            lock.unlock();
+            return 1;
+        }
+
+        @Override
+        public Throwable restore(int saved) {
+            lock.lock();
+            return Task.takeThrownException();
         }
     }
 }

@@ -279,18 +279,18 @@ public final class PriorityLock implements Lock {
         boolean interrupted = false;
         try {
             for (;;) {
-                if (owner == me) {
-                    holds = 1;
-                    return true;
-                }
-                if (task != null) {
+                if (task != null) { // before the ownership check: raised even if the lock was just handed over
                     Throwable thrown = Task.takeThrownException();
                     if (thrown != null && mode == Mode.REACQUIRE) {
                         deferred[0] = thrown; // raised by the condition once the lock is back
                     } else if (thrown != null) {
-                        leave(me, party, true);
+                        leave(me, party, true); // passes the lock on if it was handed to us
                         throw Throwables.unchecked(thrown);
                     }
+                }
+                if (owner == me) {
+                    holds = 1;
+                    return true;
                 }
                 if (Thread.interrupted()) {
                     if (mode == Mode.INTERRUPTIBLE && !leave(me, party, false)) {

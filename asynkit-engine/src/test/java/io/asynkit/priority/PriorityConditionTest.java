@@ -165,6 +165,106 @@ class PriorityConditionTest {
     }
 
     @Test
+    void aSignalledWaiterThrownIntoAfterItWasHandedTheLockRaisesAndPassesTheSignalOn() throws Exception {
+        Loop.run(() -> {
+            PriorityLock lock = new PriorityLock("l");
+            PriorityCondition condition = lock.newCondition();
+            Task<?> first = waiter(lock, condition, "first", Priority.HIGH);
+            awaitBlocked(first);
+            Task<?> second = waiter(lock, condition, "second", Priority.NORMAL);
+            awaitBlocked(second);
+            lock.lock();
+            condition.signal();                   // first is signalled...
+            io.asynkit.loop.Scheduling.yieldNow(); // ...and queues for the lock we hold
+            awaitBlocked(first);
+            lock.unlock();                        // the lock is handed to first, which has not run yet
+            IllegalStateException gone = new IllegalStateException("gone");
+            assertThat(io.asynkit.interrupt.Interrupts.taskInterrupt(first, gone)).isTrue();
+            assertThatThrownBy(first::get).hasCause(gone);
+            second.get();                         // got the signal first did not use
+            return null;
+        });
+        assertThat(log).containsExactly("second");
+    }
+
+    @Test
+    void aDeadlineFarInThePastOrFutureDoesNotOverflow() throws Exception {
+        Loop.run(() -> {
+            PriorityLock lock = new PriorityLock("l");
+            PriorityCondition condition = lock.newCondition();
+            lock.lock();
+            try {
+                assertThat(condition.awaitUntil(new java.util.Date(Long.MIN_VALUE))).isFalse();
+                assertThat(condition.awaitNanos(Long.MIN_VALUE)).isNotPositive();
+                assertThat(condition.await(Long.MIN_VALUE, TimeUnit.DAYS)).isFalse();
+                Task<?> signaller = Loop.current().submit(() -> {
+                    lock.lock();
+                    try {
+                        condition.signalAll();
+                    } finally {
+                        lock.unlock();
+                    }
+                    return null;
+                });
+                assertThat(condition.awaitUntil(new java.util.Date(Long.MAX_VALUE))).isTrue();
+                signaller.get();
+                Task<?> again = Loop.current().submit(() -> {
+                    lock.lock();
+                    try {
+                        condition.signalAll();
+                    } finally {
+                        lock.unlock();
+                    }
+                    return null;
+                });
+                assertThat(condition.awaitNanos(Long.MAX_VALUE)).isPositive();
+                again.get();
+            } finally {
+                lock.unlock();
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aConditionOverAnyLockWakesByPriorityAndRestoresEveryHold() throws Exception {
+        Loop.run(() -> {
+            java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+            PriorityCondition condition = PriorityCondition.of(lock);
+            List<Task<?>> waiters = new java.util.ArrayList<>();
+            for (double priority : new double[] {Priority.LOW, Priority.HIGH, Priority.NORMAL}) {
+                waiters.add(Loop.current().newTask().name("p" + priority).priority(priority).start(() -> {
+                    lock.lock();
+                    lock.lock();
+                    try {
+                        condition.await();
+                        assertThat(lock.getHoldCount()).isEqualTo(2);
+                        log.add(Task.current().name());
+                    } finally {
+                        lock.unlock();
+                        lock.unlock();
+                    }
+                    return null;
+                }));
+            }
+            awaitBlocked(waiters.toArray(Task<?>[]::new));
+            lock.lock();
+            try {
+                condition.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            for (Task<?> waiter : waiters) {
+                waiter.get();
+            }
+            assertThatThrownBy(condition::signal).isInstanceOf(IllegalMonitorStateException.class);
+            assertThat(condition.lock()).isSameAs(lock);
+            return null;
+        });
+        assertThat(log).containsExactly("p-10.0", "p0.0", "p10.0");
+    }
+
+    @Test
     void everyMethodNeedsTheLock() {
         PriorityLock lock = new PriorityLock("guard");
         PriorityCondition condition = lock.newCondition();

@@ -330,6 +330,39 @@ class PriorityLockTest {
     }
 
     @Test
+    void anExceptionThrownIntoAWaiterJustHandedTheLockIsRaisedAndTheLockPassedOn() throws Exception {
+        for (boolean interruptibly : new boolean[] {false, true}) {
+            log.clear();
+            Loop.run(() -> {
+                PriorityLock lock = new PriorityLock("l");
+                lock.lock();
+                Task<?> first = Loop.current().newTask().name("first").start(() -> {
+                    if (interruptibly) {
+                        lock.lockInterruptibly();
+                    } else {
+                        lock.lock();
+                    }
+                    log.add("first got the lock");
+                    lock.unlock();
+                    return null;
+                });
+                awaitBlocked(first);
+                Task<?> second = locker(lock, "second", Priority.NORMAL);
+                awaitBlocked(second);
+                lock.unlock();                                   // handed to first, which has not run yet
+                assertThat(lock.owner()).contains(first);
+                IllegalStateException gone = new IllegalStateException("gone");
+                assertThat(io.asynkit.interrupt.Interrupts.taskInterrupt(first, gone)).isTrue();
+                assertThatThrownBy(first::get).hasCause(gone);  // raised, not lost...
+                second.get();                                    // ...and the lock went on to the next waiter
+                assertThat(lock.isLocked()).isFalse();
+                return null;
+            });
+            assertThat(log).as("interruptibly=%s", interruptibly).containsExactly("second");
+        }
+    }
+
+    @Test
     void misuseGetsClearErrors() throws Exception {
         PriorityLock lock = new PriorityLock("guard");
         assertThatThrownBy(lock::unlock).isInstanceOf(IllegalMonitorStateException.class)
