@@ -99,7 +99,8 @@ public final class Interrupts {
      * throws {@link InterruptedException}: coming out of the block after the expiry, that is reported as
      * the timeout too.
      *
-     * @param timeout at least zero; zero expires at the block's first blocking point
+     * @param timeout zero or negative has already expired, as for {@code Future.get} and {@code tryLock}: the
+     *                block then times out at its first blocking point, and returns if it never blocks
      * @throws TimeoutException      if this call's own time limit ended the block
      * @throws IllegalStateException if not called from inside a task
      * @throws Exception             whatever the block throws
@@ -107,9 +108,6 @@ public final class Interrupts {
     public static <T> T withTimeout(Duration timeout, Callable<T> block) throws Exception {
         Objects.requireNonNull(timeout, "timeout");
         Objects.requireNonNull(block, "block");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("timeout must not be negative, but was " + timeout);
-        }
         Task<?> current = Task.currentOrNull();
         if (current == null) {
             throw new IllegalStateException("withTimeout interrupts the current task, so it must run inside an "
@@ -159,7 +157,7 @@ public final class Interrupts {
         Expiry(Task<?> task, Duration timeout) {
             this.task = task;
             this.interrupt = new TimeoutInterrupt("time limit of " + timeout + " reached in task " + task.name());
-            this.timer = task.loop().callLater(timeout, this::fire);
+            this.timer = task.loop().callLater(timeout.isNegative() ? Duration.ZERO : timeout, this::fire);
         }
 
         private void fire() {

@@ -181,12 +181,22 @@ public final class Scheduling {
      */
     public static <T> T await(Future<T> future) throws InterruptedException {
         Objects.requireNonNull(future, "future");
-        if (!future.isDone()) {
+        boolean blocks = !future.isDone(); // no blocking point otherwise: nothing thrown into the task is raised
+        if (blocks) {
             raiseThrownInto();
         }
         try {
-            return future.get();
+            T value = future.get();
+            if (blocks) {
+                // Thrown into the task after the future completed but before the task ran on: the task was still
+                // at its blocking point, so the exception wins over the outcome, as taskInterrupt promises.
+                raiseThrownInto();
+            }
+            return value;
         } catch (ExecutionException e) {
+            if (blocks) {
+                raiseThrownInto();
+            }
             throw new CompletionException(e.getCause());
         } catch (InterruptedException e) {
             throw rethrowThrownInto(e);

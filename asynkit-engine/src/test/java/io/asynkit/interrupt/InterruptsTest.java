@@ -99,6 +99,20 @@ class InterruptsTest {
     }
 
     @Test
+    void taskInterruptRaisesInATargetWhoseAwaitedFutureCompletedButThatHasNotRunYet() throws Exception {
+        Loop.run(() -> {
+            CompletableFuture<String> future = new CompletableFuture<>();
+            Task<?> target = awaiting("target", Priority.NORMAL, future);
+            awaitBlocked(target);
+            future.complete("value");                              // target is runnable, its await not returned yet
+            assertThat(target.taskState()).isEqualTo(TaskState.RUNNABLE);
+            assertThat(taskInterrupt(target, new InterruptException("late"))).isTrue();
+            assertThat(log).containsExactly("target:late");        // raised before taskInterrupt returned
+            return null;
+        });
+    }
+
+    @Test
     void anInterruptedTaskDoesNotCancelTheTaskItAwaits() throws Exception {
         Loop.run(() -> {
             CompletableFuture<Void> gate = new CompletableFuture<>();
