@@ -18,7 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
  * Structured concurrency with eager starts, in the manner of anyio's task group and
@@ -110,20 +111,36 @@ public final class TaskGroup {
 
     /**
      * Starts {@code fn} as a child, eagerly: it runs at once and this returns when it first parks or
-     * ends. A child that fails, at once or later, fails the group.
+     * ends. A child that fails before it first parks is not a failure of the group: its exception is
+     * thrown here, as from a plain call, as the Python library's {@code EagerTaskGroup.start_soon} does. A
+     * failure after its first park fails the group.
      *
      * @throws IllegalStateException if the group has ended or is cancelled
+     * @throws Exception             what the child threw before it first parked, unwrapped
      */
-    public <T> Task<T> startSoon(Callable<T> fn) {
+    public <T> Task<T> startSoon(Callable<T> fn) throws Exception {
         return startSoon("group-child", fn);
     }
 
     /** {@link #startSoon(Callable)} with a name for the child's task. */
-    public <T> Task<T> startSoon(String name, Callable<T> fn) {
+    public <T> Task<T> startSoon(String name, Callable<T> fn) throws Exception {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(fn, "fn");
-        return launch(name, fn, () -> true);
+        // IN_SEGMENT until the starter has seen the child's first park; a failure before that is the starter's
+        AtomicReference<Object> earlyFailure = new AtomicReference<>(IN_SEGMENT);
+        Launched<T> launched = launch(name, fn, failure -> earlyFailure.compareAndSet(IN_SEGMENT, failure));
+        if (launched.outcome() == Drive.Outcome.FINISHED) {
+            if (earlyFailure.get() instanceof Throwable failure) {
+                throw Throwables.rethrowable(failure);
+            }
+        } else if (earlyFailure.getAndSet(PARKED) instanceof Throwable failure) {
+            fail(failure, launched.task()); // failed after its park, before we saw the park: the group's
+        }
+        return launched.task();
     }
+
+    private static final Object IN_SEGMENT = new Object();
+    private static final Object PARKED = new Object();
 
     /**
      * Starts {@code fn} as a child, eagerly, and waits until it calls {@link TaskStatus#started}: the
@@ -154,7 +171,7 @@ public final class TaskGroup {
             ready.completeExceptionally(new IllegalStateException("child " + name + " of the task group ended "
                     + "without calling started()"));
             return null;
-        }, () -> ready.isDone() && !ready.isCompletedExceptionally());
+        }, failure -> !ready.isDone() || ready.isCompletedExceptionally()); // before ready: start() throws it
         try {
             return Scheduling.await(ready);
         } catch (CompletionException e) {
@@ -210,12 +227,16 @@ public final class TaskGroup {
 
     // ---- internals -------------------------------------------------------------------------------
 
+    /** A child and how its eager start ended. */
+    private record Launched<T>(Task<T> task, Drive.Outcome outcome) {
+    }
+
     /**
-     * Registers a child and drives it until it first parks or ends. Its failure fails the group if
-     * {@code failsGroup} says so when it happens, and unless the child was cancelled meanwhile (then it
-     * is its reaction to the cancellation).
+     * Registers a child and drives it until it first parks or ends. Its failure fails the group unless
+     * {@code claimedByStarter} takes it when it happens (then the starter throws it), and unless the child
+     * was cancelled meanwhile (then it is its reaction to the cancellation).
      */
-    private <T> Task<T> launch(String name, Callable<T> fn, BooleanSupplier failsGroup) {
+    private <T> Launched<T> launch(String name, Callable<T> fn, Predicate<Throwable> claimedByStarter) {
         lock.lock();
         try {
             requireOpen(name); // before making the task: the loop may be gone with the group
@@ -229,7 +250,7 @@ public final class TaskGroup {
             try {
                 return body.call();
             } catch (Throwable failure) {
-                if (!self.isCancelled() && failsGroup.getAsBoolean()) {
+                if (!self.isCancelled() && !claimedByStarter.test(failure)) {
                     fail(failure, self);
                 }
                 throw failure;
@@ -245,12 +266,11 @@ public final class TaskGroup {
             lock.unlock();
         }
         try {
-            Drive.of(child).run(Drive.Until.PARK);
+            return new Launched<>(child, Drive.of(child).run(Drive.Until.PARK));
         } catch (RejectedExecutionException refused) { // the loop shut down since the child was made: it never runs
             childEnded(child);
             throw refused;
         }
-        return child;
     }
 
     private void requireOpen(String name) {

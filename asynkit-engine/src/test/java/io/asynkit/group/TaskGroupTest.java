@@ -110,16 +110,12 @@ class TaskGroupTest {
     void laterFailuresAreSuppressedInTheFirst() throws Exception {
         try (Loop loop = Loop.builder().carriers(2).build()) {
             IllegalStateException failure = new IllegalStateException("body");
-            CompletableFuture<Void> childFailed = new CompletableFuture<>();
             assertThatThrownBy(() -> TaskGroup.run(loop, group -> {
-                group.startSoon(() -> {
-                    try {
-                        throw new IOException("child");
-                    } finally {
-                        childFailed.complete(null);
-                    }
+                Task<Object> child = group.startSoon(() -> {
+                    yieldNow(); // after its first park a failure is the group's (before it, startSoon's)
+                    throw new IOException("child");
                 });
-                childFailed.join();
+                assertThatThrownBy(child::get).hasCauseInstanceOf(IOException.class); // it has failed the group
                 throw failure;
             })).isInstanceOf(IOException.class).hasMessage("child")
                     .satisfies(e -> assertThat(e.getSuppressed()).containsExactly(failure));
@@ -225,6 +221,31 @@ class TaskGroupTest {
             return "group fine";
         }));
         assertThat(result).isEqualTo("group fine");
+    }
+
+    @Test
+    void aChildThatFailsBeforeItFirstParksRaisesFromStartSoonNotFromTheGroup() throws Exception {
+        String result = Loop.run(() -> TaskGroup.run(group -> {
+            assertThatThrownBy(() -> group.startSoon(() -> {
+                throw new IOException("bad arguments");
+            })).isInstanceOf(IOException.class).hasMessage("bad arguments");
+            assertThat(group.isCancelled()).isFalse();
+            Task<String> later = group.startSoon(() -> {
+                Thread.sleep(1);
+                return "after a park";
+            });
+            assertThat(later.get()).isEqualTo("after a park");
+            return "group fine";
+        }));
+        assertThat(result).isEqualTo("group fine");
+        // after its first park, a failure is the group's again
+        assertThatThrownBy(() -> Loop.run(() -> TaskGroup.run(group -> {
+            group.startSoon(() -> {
+                Thread.sleep(1);
+                throw new IOException("late");
+            });
+            return null;
+        }))).isInstanceOf(IOException.class).hasMessage("late");
     }
 
     @Test
