@@ -1,10 +1,12 @@
 package io.asynkit.coro;
 
 import io.asynkit.loop.Loop;
+import io.asynkit.testing.Stress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -148,13 +150,13 @@ class GeneratorTest {
             disabledReason = "inline carrying is documented as unsafe for threads that hold a monitor")
     void consumingInsideSynchronizedCodeIsSafe() throws Exception {
         // a thread that holds a monitor must never carry a virtual thread (JDK 25 hangs or crashes): the
-        // generator then runs on its loop instead. Many rounds, so that the JIT gets involved.
+        // generator then runs on its loop instead. Rounds for 2 s (at least 50), so that the JIT gets involved.
         Object lock = new Object();
-        for (int round = 0; round < 2_000; round++) {
+        Stress.repeatFor(Duration.ofSeconds(2), 50, round -> {
             synchronized (lock) {
                 assertThat(collect(counting(3, new ArrayList<>()))).containsExactly(0, 1, 2);
             }
-        }
+        });
         assertThat(Loop.run(() -> {
             synchronized (lock) {
                 return collect(counting(3, new ArrayList<>()));

@@ -4,6 +4,7 @@ import io.asynkit.loop.Loop;
 import io.asynkit.loop.LoopStatistics;
 import io.asynkit.loop.Task;
 import io.asynkit.priority.PriorityLock;
+import io.asynkit.testing.Stress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -22,38 +24,39 @@ import java.util.concurrent.locks.ReentrantLock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Load: ten million tasks submitted from eight threads into a two-carrier loop while tasks spawn
- * tasks, park on futures, locks and timers; every task runs exactly once and the loop's counters add
- * up. And a million tasks blocked at once, then released: none lost, and the memory comes back.
+ * Load: tasks submitted from eight threads into a two-carrier loop for 20 seconds (up to ten million) while
+ * tasks spawn tasks, park on futures, locks and timers; every task runs exactly once and the loop's counters
+ * add up. And a million tasks blocked at once, then released: none lost, and the memory comes back.
  */
-@Timeout(900)
+@Timeout(600)
 class LoadTest {
 
     private static final int SUBMITTERS = 8;
-    /** Ten million; {@code -Dasynkit.load.tasks=n} scales it (a multiple of 250) for a quick look. */
-    private static final int TASKS = Integer.getInteger("asynkit.load.tasks", 10_000_000);
+    /** At most ten million tasks: the size of the bookkeeping arrays. */
+    private static final int MAX_TASKS = 10_000_000;
+    /** Submitting stops after this long ({@link Stress#budget}): sized by time, not by count. */
+    private static final Duration SUBMITTING = Duration.ofSeconds(20);
 
     @Test
-    void tenMillionTasksEachRunExactlyOnce() throws Exception {
-        AtomicIntegerArray runs = new AtomicIntegerArray(TASKS);
-        AtomicIntegerArray childRuns = new AtomicIntegerArray(TASKS / 10);
+    void tasksSubmittedFromEightThreadsForTwentySecondsEachRunExactlyOnce() throws Exception {
+        AtomicIntegerArray runs = new AtomicIntegerArray(MAX_TASKS);
+        AtomicIntegerArray childRuns = new AtomicIntegerArray(MAX_TASKS / 10);
+        AtomicInteger nextId = new AtomicInteger();
         AtomicLong finished = new AtomicLong();
         AtomicLong failures = new AtomicLong();
         PriorityLock priorityLock = new PriorityLock("load");
         ReentrantLock jdkLock = new ReentrantLock();
         int[] guarded = {0, 0}; // by priorityLock, by jdkLock
-        int children = TASKS / 10;
-        long expected = (long) TASKS + children;
         try (Loop loop = Loop.builder().name("load").carriers(2)
                 .exceptionHandler((l, source, error) -> failures.incrementAndGet()).build()) {
+            long stop = System.nanoTime() + Stress.budget(SUBMITTING).toNanos();
             List<Thread> submitters = new ArrayList<>();
             for (int s = 0; s < SUBMITTERS; s++) {
-                int first = s;
                 submitters.add(Thread.ofPlatform().name("submitter-" + s).start(() -> {
-                    for (int i = first; i < TASKS; i += SUBMITTERS) {
-                        int id = i;
+                    for (int id; System.nanoTime() - stop < 0 && (id = nextId.getAndIncrement()) < MAX_TASKS; ) {
+                        int task = id;
                         loop.execute(() -> {
-                            body(loop, id, runs, childRuns, finished, priorityLock, jdkLock, guarded);
+                            body(loop, task, runs, childRuns, finished, priorityLock, jdkLock, guarded);
                             finished.incrementAndGet();
                         });
                     }
@@ -62,13 +65,14 @@ class LoadTest {
             for (Thread submitter : submitters) {
                 submitter.join();
             }
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-            while (finished.get() < expected && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            int tasks = Math.min(nextId.get(), MAX_TASKS); // ids 0..tasks-1 were submitted, each once
+            int children = (tasks + 9) / 10;
+            long expected = (long) tasks + children;
+            System.out.printf("load: %,d tasks and %,d children submitted in %s%n", tasks, children, Stress.budget(SUBMITTING));
+            waitUntil(() -> finished.get() >= expected);
             assertThat(finished.get()).isEqualTo(expected);
             assertThat(failures).hasValue(0);
-            for (int i = 0; i < TASKS; i++) {
+            for (int i = 0; i < tasks; i++) {
                 if (runs.get(i) != 1) {
                     throw new AssertionError("task " + i + " ran " + runs.get(i) + " times");
                 }
@@ -78,7 +82,7 @@ class LoadTest {
                     throw new AssertionError("child " + i + " ran " + childRuns.get(i) + " times");
                 }
             }
-            assertThat(guarded[0] + guarded[1]).isEqualTo(TASKS / 25 * 2);
+            assertThat(guarded[0] + guarded[1]).isEqualTo(countOfResidues(tasks, 3) + countOfResidues(tasks, 4));
             waitUntil(() -> loop.statistics().liveTasks() == 0);
             LoopStatistics stats = loop.statistics();
             assertThat(stats.tasksStarted()).isEqualTo(expected);
@@ -87,6 +91,11 @@ class LoadTest {
             long byBand = stats.bands().stream().mapToLong(b -> b.dispatches()).sum();
             assertThat(byBand).isEqualTo(stats.dispatches() - stats.callbacksRun());
         }
+    }
+
+    /** How many of 0..tasks-1 leave {@code residue} modulo 25. */
+    private static int countOfResidues(int tasks, int residue) {
+        return tasks / 25 + (tasks % 25 > residue ? 1 : 0);
     }
 
     private static void body(Loop loop, int id, AtomicIntegerArray runs, AtomicIntegerArray childRuns,

@@ -13,9 +13,11 @@ import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
 import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.jetbrains.kotlinx.lincheck.strategy.stress.StressOptions;
 import org.junit.jupiter.api.Test;
+import io.asynkit.testing.Stress;
 import org.junit.jupiter.api.Timeout;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -64,13 +66,13 @@ import java.util.Random;
  * (a signal between the waiter's release and its park) systematically; stress testing runs the same
  * scenarios on real threads, where the JDK's park/unpark and memory model are real.
  *
- * <p>Sizes in the normal suite (up to 3 threads and 6 operations per scenario): model checking 6 fixed
- * and 2 random scenarios, 50 invocations each (about 30 s on two cores: each invocation is costly);
- * stress 6 fixed and 10 random ones, 3,000 invocations each. {@code -Dasynkit.lincheck.condition.}
- * {@code model.random}, {@code model.invocations}, {@code stress.random}, {@code stress.invocations} and
- * {@code seed} scale it up or change it.
+ * <p>Sizes: by time, not by count ({@link Stress}; up to 3 threads and 6 operations per scenario). Model
+ * checking runs the 6 fixed scenarios and 2 random ones, then rounds of 2 new random ones, 50 invocations
+ * each, for 20 s; stress testing the same with 5 random ones a round, 3,000 invocations each, for 8 s.
+ * The fixed scenarios always run. {@code -Dasynkit.stress.scale} scales the time and
+ * {@code -Dasynkit.lincheck.condition.seed} changes the random scenarios.
  */
-@Timeout(600)
+@Timeout(180)
 @Param(name = "value", gen = IntGen.class, conf = "1:9") // unused: every scenario is built here
 public class PriorityConditionLincheckTest {
 
@@ -197,36 +199,43 @@ public class PriorityConditionLincheckTest {
     }
 
     @Test
-    void modelChecking() {
-        ModelCheckingOptions options = new ModelCheckingOptions()
-                .iterations(0) // no random scenarios of Lincheck's own: an unbalanced one never ends
-                .invocationsPerIteration(Integer.getInteger("asynkit.lincheck.condition.model.invocations", 50))
-                .sequentialSpecification(MailboxSpec.class);
-        LinChecker.check(PriorityConditionLincheckTest.class,
-                withScenarios(options, Integer.getInteger("asynkit.lincheck.condition.model.random", 2)));
+    void modelChecking() throws Exception {
+        Stress.repeatFor(Duration.ofSeconds(20), 1, round -> {
+            ModelCheckingOptions options = new ModelCheckingOptions()
+                    .iterations(0) // no random scenarios of Lincheck's own: an unbalanced one never ends
+                    .invocationsPerIteration(50)
+                    .sequentialSpecification(MailboxSpec.class);
+            LinChecker.check(PriorityConditionLincheckTest.class, withScenarios(options, round, 2));
+        });
     }
 
     @Test
-    void stressTesting() {
-        StressOptions options = new StressOptions()
-                .iterations(0)
-                .invocationsPerIteration(Integer.getInteger("asynkit.lincheck.condition.stress.invocations", 3_000))
-                .sequentialSpecification(MailboxSpec.class);
-        LinChecker.check(PriorityConditionLincheckTest.class,
-                withScenarios(options, Integer.getInteger("asynkit.lincheck.condition.stress.random", 10)));
+    void stressTesting() throws Exception {
+        Stress.repeatFor(Duration.ofSeconds(8), 1, round -> {
+            StressOptions options = new StressOptions()
+                    .iterations(0)
+                    .invocationsPerIteration(3_000)
+                    .sequentialSpecification(MailboxSpec.class);
+            LinChecker.check(PriorityConditionLincheckTest.class, withScenarios(options, round, 5));
+        });
     }
 
     // ---- scenarios -----------------------------------------------------------------------------------
 
-    private static <O extends Options<O, ?>> O withScenarios(O options, int randomScenarios) {
-        for (ExecutionScenario scenario : scenarios(randomScenarios)) {
+    /** Round 0: the fixed scenarios and {@code random} random ones; later rounds: new random ones. */
+    private static <O extends Options<O, ?>> O withScenarios(O options, int round, int random) {
+        List<ExecutionScenario> scenarios = round == 0 ? fixedScenarios() : new ArrayList<>();
+        scenarios.addAll(randomScenarios(new Random(SEED + round), random));
+        for (ExecutionScenario scenario : scenarios) {
             options.addCustomScenario(scenario);
         }
         return options;
     }
 
-    /** The fixed scenarios, then the random balanced ones. */
-    static List<ExecutionScenario> scenarios(int randomScenarios) {
+    private static final long SEED = Long.getLong("asynkit.lincheck.condition.seed", 20_250_601L);
+
+    /** The hand-written scenarios. */
+    static List<ExecutionScenario> fixedScenarios() {
         List<ExecutionScenario> scenarios = new ArrayList<>();
         // the classic lost wake-up: the put may come between the taker's check and its park
         scenarios.add(scenario(List.of(), List.of(List.of(aTake()), List.of(aPut(1))), List.of()));
@@ -244,8 +253,13 @@ public class PriorityConditionLincheckTest {
         // (put, take) pairs from every thread
         scenarios.add(scenario(List.of(), List.of(List.of(aPut(1), aTake()), List.of(aPut(2), aTakeReentrantly())),
                 List.of()));
-        Random random = new Random(Long.getLong("asynkit.lincheck.condition.seed", 20_250_601L));
-        for (int i = 0; i < randomScenarios; i++) {
+        return scenarios;
+    }
+
+    /** {@code count} random balanced scenarios. */
+    static List<ExecutionScenario> randomScenarios(Random random, int count) {
+        List<ExecutionScenario> scenarios = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
             scenarios.add(randomScenario(random));
         }
         return scenarios;

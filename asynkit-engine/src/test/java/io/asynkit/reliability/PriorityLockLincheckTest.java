@@ -6,7 +6,11 @@ import org.jetbrains.kotlinx.lincheck.annotations.Operation;
 import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.jetbrains.kotlinx.lincheck.strategy.stress.StressOptions;
 import org.junit.jupiter.api.Test;
+import io.asynkit.testing.LincheckRounds;
+import io.asynkit.testing.Stress;
 import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
 
 /**
  * Lincheck checks that a counter guarded by a {@link PriorityLock} (blocking {@code lock()}, the
@@ -16,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * threads. A broken mutual exclusion, a lost wake-up (a hang) or a lost hand-off fails the test with
  * the interleaving that shows it.
  */
-@Timeout(600)
+@Timeout(180)
 public class PriorityLockLincheckTest {
 
     private final PriorityLock lock = new PriorityLock("lincheck");
@@ -71,25 +75,29 @@ public class PriorityLockLincheckTest {
     }
 
     @Test
-    void modelChecking() {
-        // Small enough for CI (model checking instruments the JDK classes the lock uses, and explores each
-        // interleaving in one thread); -Dasynkit.lincheck.model.iterations=100 for a deeper search.
-        LinChecker.check(PriorityLockLincheckTest.class, new ModelCheckingOptions()
-                .iterations(Integer.getInteger("asynkit.lincheck.model.iterations", 6))
-                .invocationsPerIteration(Integer.getInteger("asynkit.lincheck.model.invocations", 150))
-                .threads(2)
-                .actorsPerThread(3)
-                .sequentialSpecification(AtomicCounterSpec.class));
+    void modelChecking() throws Exception {
+        // Model checking instruments the JDK classes the lock uses and explores each interleaving in one
+        // thread: rounds of one scenario each, new every round, for 12 s (-Dasynkit.stress.scale to search longer).
+        Stress.repeatFor(Duration.ofSeconds(12), 1, round -> LincheckRounds.round(round, () ->
+                LinChecker.check(PriorityLockLincheckTest.class, new ModelCheckingOptions()
+                        .executionGenerator(LincheckRounds.Generator.class)
+                        .iterations(1)
+                        .invocationsPerIteration(150)
+                        .threads(2)
+                        .actorsPerThread(3)
+                        .sequentialSpecification(AtomicCounterSpec.class))));
     }
 
     @Test
-    void stressTesting() {
-        LinChecker.check(PriorityLockLincheckTest.class, new StressOptions()
-                .iterations(Integer.getInteger("asynkit.lincheck.stress.iterations", 50))
-                .invocationsPerIteration(Integer.getInteger("asynkit.lincheck.stress.invocations", 2_000))
-                .threads(3)
-                .actorsPerThread(3)
-                .sequentialSpecification(AtomicCounterSpec.class));
+    void stressTesting() throws Exception {
+        Stress.repeatFor(Duration.ofSeconds(8), 1, round -> LincheckRounds.round(round, () ->
+                LinChecker.check(PriorityLockLincheckTest.class, new StressOptions()
+                        .executionGenerator(LincheckRounds.Generator.class)
+                        .iterations(5)
+                        .invocationsPerIteration(2_000)
+                        .threads(3)
+                        .actorsPerThread(3)
+                        .sequentialSpecification(AtomicCounterSpec.class))));
     }
 
     /**

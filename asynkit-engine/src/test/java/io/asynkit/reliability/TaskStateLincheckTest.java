@@ -13,6 +13,8 @@ import org.jetbrains.kotlinx.lincheck.annotations.Validate;
 import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
 import org.jetbrains.kotlinx.lincheck.strategy.stress.StressOptions;
 import org.junit.jupiter.api.Test;
+import io.asynkit.testing.LincheckRounds;
+import io.asynkit.testing.Stress;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
@@ -80,12 +82,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * completes, so states are checked as invariants. Whether a callback's {@code cancel()} wins depends on
  * when a carrier takes it, so its result is checked in the validation, not against the specification.
  *
- * <p>Sizes: 50 iterations × 1,000 invocations of 3 threads × 3 operations, with one operation before and
- * one after (so that the parallel part mostly meets pending tasks), about 15 s on two cores;
- * {@code -Dasynkit.lincheck.tasks.iterations=...} and {@code -Dasynkit.lincheck.tasks.invocations=...}
- * scale it up.
+ * <p>Sizes: by time, not by count ({@link Stress}): rounds of 5 scenarios × 1,000 invocations of 3 threads
+ * × 3 operations, with one operation before and one after (so that the parallel part mostly meets pending
+ * tasks), new scenarios every round, for 12 s; {@code -Dasynkit.stress.scale=...} scales the time.
  */
-@Timeout(600)
+@Timeout(180)
 @Param(name = "task", gen = IntGen.class, conf = "0:1")
 @Param(name = "value", gen = IntGen.class, conf = "1:2")
 public class TaskStateLincheckTest {
@@ -386,17 +387,19 @@ public class TaskStateLincheckTest {
     }
 
     @Test
-    void stressTesting() {
+    void stressTesting() throws Exception {
         loop = Loop.builder().name("lincheck-tasks").carriers(2).build();
         try {
-            LinChecker.check(TaskStateLincheckTest.class, new StressOptions()
-                    .iterations(Integer.getInteger("asynkit.lincheck.tasks.iterations", 50))
-                    .invocationsPerIteration(Integer.getInteger("asynkit.lincheck.tasks.invocations", 1_000))
-                    .threads(3)
-                    .actorsPerThread(3)
-                    .actorsBefore(1)
-                    .actorsAfter(1)
-                    .sequentialSpecification(TaskSpec.class));
+            Stress.repeatFor(Duration.ofSeconds(12), 1, round -> LincheckRounds.round(round, () ->
+                    LinChecker.check(TaskStateLincheckTest.class, new StressOptions()
+                            .executionGenerator(LincheckRounds.Generator.class)
+                            .iterations(5)
+                            .invocationsPerIteration(1_000)
+                            .threads(3)
+                            .actorsPerThread(3)
+                            .actorsBefore(1)
+                            .actorsAfter(1)
+                            .sequentialSpecification(TaskSpec.class))));
         } finally {
             loop.close();
         }
