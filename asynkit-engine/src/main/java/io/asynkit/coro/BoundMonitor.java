@@ -1,8 +1,6 @@
 package io.asynkit.coro;
 
-import io.asynkit.internal.Throwables;
-import io.asynkit.loop.Drive;
-
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 
@@ -17,21 +15,21 @@ import java.util.concurrent.Callable;
  * while ((line = parser.tryAwait(io.read(), null)) == null) { }   // feed it until it returns
  * }</pre>
  *
+ * <p><b>Closing.</b> {@link #close()} raises {@link CoroutineExit} where the coroutine is suspended and
+ * waits until it has unwound: in Java awaiting is blocking, so cleanup that parks (I/O, a sleep, a
+ * yield) is waited for, as Python's {@code aclose()} awaits it. A bound monitor that becomes unreachable
+ * while its coroutine is suspended is closed too (without anyone waiting), as Python closes an unreachable
+ * async generator; so is one whose loop shuts down with nothing else left to resume it.
+ *
  * @param <T> the coroutine's result type
  */
 public final class BoundMonitor<T> implements AutoCloseable {
 
-    private final Monitor<?> monitor;
-    private final Callable<T> body;
-    private final Context context;
-    private Coroutine<T> coroutine;   // created on first await
-    private Object incoming;          // data to resume with
-    private Throwable incomingFailure;  // or an exception to raise from oob()
+    private final MonitorSession<T> session;
 
     BoundMonitor(Monitor<?> monitor, Callable<T> body, Context context) {
-        this.monitor = monitor;
-        this.body = body;
-        this.context = context;
+        this.session = new MonitorSession<>(monitor, body, context);
+        session.closeWhenUnreachable(this);
     }
 
     /** {@link #await(Object)} with {@code null}. */
@@ -55,7 +53,8 @@ public final class BoundMonitor<T> implements AutoCloseable {
     }
 
     /**
-     * Like {@link #await}, but raises {@code exception} from the coroutine's pending {@code oob()}.
+     * Like {@link #await}, but raises {@code exception} from the coroutine's pending {@code oob()} (Python's
+     * {@code athrow}): what the coroutine sends or returns next is the answer, however long it takes.
      */
     public T throwInto(Throwable exception) throws OOBData, Exception {
         return resume(null, Objects.requireNonNull(exception, "exception"));
@@ -85,118 +84,56 @@ public final class BoundMonitor<T> implements AutoCloseable {
     }
 
     /**
-     * Closes a suspended coroutine: {@link CoroutineExit} is raised from its pending {@code oob()}, so
-     * its {@code finally} blocks run. A coroutine that has not started or has ended is left alone.
+     * Closes a suspended coroutine: {@link CoroutineExit} is raised from its pending {@code oob()}, and this
+     * returns once the coroutine has unwound (its {@code finally} blocks ran, parks in them included). A
+     * coroutine that has not started or has ended is left alone.
      *
-     * @throws IllegalStateException if the coroutine catches the exit and sends more data
+     * @throws IllegalStateException if the coroutine catches the exit and sends more data: it stays suspended
+     *                               there, resumable, and the data is the exception's {@link OOBData} cause
+     * @throws Exception             a failure of the coroutine's cleanup other than the exit itself
      */
     @Override
     public void close() throws Exception {
-        if (coroutine == null || coroutine.hasEnded() || coroutine.drive.suspendedTask() == null) {
-            return;
-        }
-        CoroutineExit exit = new CoroutineExit("monitor coroutine closed");
-        try {
-            throwInto(exit);
-        } catch (OOBData more) {
-            throw new IllegalStateException("Monitor coroutine ignored CoroutineExit: it sent " + more.data());
-        } catch (CoroutineExit expected) {
-            // the coroutine let it propagate: closed
-        }
+        session.close(null);
     }
 
-    /** The state of the coroutine: not started, suspended in {@code oob()}, running, or finished. */
+    /**
+     * {@link #close()}, waiting at most {@code timeout} for the coroutine to unwind.
+     *
+     * @return true if it unwound (or there was nothing to close); false if the time ran out first: it then
+     *         goes on unwinding, undriven, as an ordinary task of its loop
+     */
+    public boolean close(Duration timeout) throws Exception {
+        return session.close(Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /**
+     * The state of the coroutine: not started; {@code SUSPENDED} in {@code oob()} waiting to be resumed;
+     * {@code RUNNING} while an await is in progress (the code runs, or waits inside a call it made); or
+     * finished.
+     */
     public CoroutineState state() {
-        if (coroutine == null) {
-            return CoroutineState.NEW;
-        }
-        if (coroutine.hasEnded()) {
-            return CoroutineState.FINISHED;
-        }
-        return coroutine.drive.suspendedTask() != null ? CoroutineState.SUSPENDED : CoroutineState.RUNNING;
+        return session.state();
     }
 
     /** Where the coroutine is: its current stack, empty when not started or finished. */
     public StackTraceElement[] stackTrace() {
-        return coroutine == null ? new StackTraceElement[0] : coroutine.task.stackTrace();
+        return session.stackTrace();
     }
 
     /** Resumes with data or an exception; out-of-band data comes back as {@link OOBData}. */
     T resume(Object data, Throwable failure) throws OOBData, Exception {
-        Object result = step(data, failure);
-        if (result == SENT) {
-            throw new OOBData(takeSent());
+        Object result = session.step(data, failure, null);
+        if (result == MonitorSession.SENT) {
+            throw new OOBData(session.takeSent());
         }
         @SuppressWarnings("unchecked")
         T value = (T) result;
         return value;
     }
 
-    /** What {@link #step} returns when the coroutine sent out-of-band data ({@link #takeSent()}). */
-    static final Object SENT = new Object();
-
-    private Object sent; // the out-of-band data of the last step that returned SENT
-
-    /** The data sent by the last step that returned {@link #SENT}. */
-    Object takeSent() {
-        Object data = sent;
-        sent = null;
-        return data;
-    }
-
-    /**
-     * Runs the coroutine (starting it, or resuming its pending {@code oob()} with data or an exception)
-     * until it sends out-of-band data ({@link #SENT}) or ends (its result). No exception is thrown for
-     * the data, so that a generator pays nothing per value for it.
-     */
-    Object step(Object data, Throwable failure) throws Exception {
-        if (coroutine == null) {
-            if (data != null || failure != null) {
-                if (failure != null) {
-                    throw Throwables.rethrowable(failure); // never started: raised at once, as in Python
-                }
-                throw new IllegalArgumentException("cannot send non-null data into a coroutine that has not started: "
-                        + "the first await must be await() or await(null)");
-            }
-            coroutine = Coroutine.create("monitor", body, context);
-        } else if (coroutine.hasEnded()) {
-            throw new IllegalStateException("the monitored coroutine has ended; it cannot be awaited again");
-        }
-        monitor.enter(this);
-        Drive.Outcome outcome = null;
-        Object oob;
-        try {
-            incoming = data;
-            incomingFailure = failure;
-            outcome = coroutine.step(Drive.Until.SIGNAL);
-        } finally {
-            oob = monitor.exit();
-        }
-        if (outcome == Drive.Outcome.SIGNALLED) {
-            sent = oob;
-            return SENT;
-        }
-        if (outcome == Drive.Outcome.PARKED) {
-            // only inside awaitSync, where every drive stops at a block: the coroutine would block
-            return coroutine.abortSynchronous(Drive.Until.BLOCK);
-        }
-        Throwable thrown = coroutine.failure();
-        if (thrown instanceof OOBData) {
-            throw new IllegalStateException("coroutine raised OOBData itself", thrown);
-        }
-        return coroutine.valueOrThrow();
-    }
-
-    /** Called from {@link Monitor#oob} on the coroutine's side: suspend, then return or raise what the awaiter sent. */
-    Object suspend() throws Exception {
-        coroutine.drive.signal();
-        Object data = incoming;
-        Throwable failure = incomingFailure;
-        incoming = null;
-        incomingFailure = null;
-        if (failure != null) {
-            throw Throwables.rethrowable(failure);
-        }
-        return data;
+    /** The session its generator steps through. */
+    MonitorSession<T> session() {
+        return session;
     }
 }

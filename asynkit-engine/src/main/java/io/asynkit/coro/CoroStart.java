@@ -5,6 +5,7 @@ import io.asynkit.loop.Loop;
 import io.asynkit.loop.Scheduling;
 import io.asynkit.loop.Task;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +31,9 @@ import java.util.concurrent.CompletionException;
  * {@link Context}. If it parks, it continues on that loop as an ordinary task ({@link #task()}).
  *
  * <p>Single use: {@link #join()} may be called once. {@link #close()} cleans up a start that was never
- * joined: a pending call is aborted at its blocking point and its {@code finally} blocks run.
+ * joined: a pending call is aborted at its blocking point and its {@code finally} blocks run before it
+ * returns, parks in them included (in Java awaiting is blocking, so {@code close()} is Python's
+ * {@code aclose()}); {@link #close(Duration)} bounds that wait.
  *
  * @param <T> the result type
  */
@@ -169,48 +172,82 @@ public final class CoroStart<T> implements AutoCloseable {
     }
 
     /**
-     * Raises {@code exception} in the pending call at its blocking point and runs it until it next
-     * parks or ends, as the Python library's {@code CoroStart.throw}. A JDK wait in the call sees the
-     * interrupt; asynkit's waits throw {@code exception} itself.
+     * Raises {@code exception} in the pending call at its blocking point and waits until the call ends, as
+     * the Python library's {@code CoroStart.athrow}: parks while it handles the exception are waited for. A
+     * JDK wait in the call sees the interrupt; asynkit's waits throw {@code exception} itself.
      *
      * @return the value, if the call handles the exception and returns
-     * @throws IllegalStateException if the call is not pending, or ignored the exception (parked again)
+     * @throws IllegalStateException if the call is not pending (done, joined or closed)
      * @throws Exception             whatever the call ends with, unwrapped
      */
     public T throwInto(Throwable exception) throws Exception {
         Objects.requireNonNull(exception, "exception");
-        if (!isPending()) {
-            throw new IllegalStateException("CoroStart: cannot throw into a call that is not pending (done, joined "
-                    + "or closed)");
-        }
+        requirePending("throw into");
         consumed = true;
-        Drive.Outcome outcome = coroutine.throwAndStep(exception, Drive.Until.PARK);
-        if (outcome != Drive.Outcome.FINISHED) {
-            throw new IllegalStateException(coroutine.describe() + " ignored " + exception.getClass().getName()
-                    + ": it parked again instead of ending");
-        }
+        coroutine.throwAndStep(exception, Drive.Until.END);
         return coroutine.valueOrThrow();
     }
 
     /**
-     * Cleans up: a pending call is aborted at its blocking point (its {@code finally} blocks run before
-     * this returns); a finished or joined start is just marked consumed. Idempotent.
+     * Raises {@code exception} in the pending call at its blocking point, and again each time the call parks
+     * before it ends, at most {@code tries} times in all: the Python library's {@code CoroStart.throw(exc,
+     * tries=)}, for calls that may swallow an interrupt once or twice.
      *
-     * @throws IllegalStateException if the pending call ignored the abort and parked again
+     * @return the value, if the call handles the exception and returns
+     * @throws IllegalArgumentException if {@code tries} is less than 1
+     * @throws IllegalStateException    if the call is not pending, or is still running after the last try
+     *                                  (it goes on as an ordinary task of its loop)
+     * @throws Exception                whatever the call ends with, unwrapped
+     */
+    public T throwInto(Throwable exception, int tries) throws Exception {
+        Objects.requireNonNull(exception, "exception");
+        if (tries < 1) {
+            throw new IllegalArgumentException("tries must be at least 1, but was " + tries);
+        }
+        requirePending("throw into");
+        consumed = true;
+        for (int i = 0; i < tries; i++) {
+            if (coroutine.throwAndStep(exception, Drive.Until.PARK) == Drive.Outcome.FINISHED) {
+                return coroutine.valueOrThrow();
+            }
+        }
+        throw new IllegalStateException(coroutine.describe() + " ignored " + exception.getClass().getName() + " "
+                + tries + " times: it parked again instead of ending, and goes on as task " + coroutine.task.name());
+    }
+
+    /**
+     * Cleans up: a pending call is aborted at its blocking point with {@link CoroutineExit}, and this returns
+     * once it has ended, its {@code finally} blocks run (cleanup that parks is waited for, as Python's
+     * {@code aclose()} awaits it); a finished or joined start is just marked consumed. Idempotent.
+     *
+     * @throws RuntimeException a failure of the cleanup other than the exit (a checked one wrapped in
+     *                          {@link CompletionException})
      */
     @Override
     public void close() {
+        closeWithin(null);
+    }
+
+    /**
+     * {@link #close()}, waiting at most {@code timeout} for the call to end.
+     *
+     * @return true if it ended (or was not pending); false if the time ran out first: the call goes on
+     *         unwinding as an ordinary task of its loop ({@link #task()})
+     */
+    public boolean close(Duration timeout) {
+        return closeWithin(Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /** {@link #close(Duration)}; a null timeout waits as long as it takes. */
+    private boolean closeWithin(Duration timeout) {
         if (!isPending()) {
             consumed = true;
-            return;
+            return true;
         }
         consumed = true;
         CoroutineExit exit = new CoroutineExit(coroutine.describe() + " closed before it was joined");
-        Drive.Outcome outcome = coroutine.throwAndStep(exit, Drive.Until.PARK);
-        if (outcome != Drive.Outcome.FINISHED) {
-            coroutine.task.cancel(true);
-            throw new IllegalStateException(coroutine.describe() + " ignored CoroutineExit: it parked again while "
-                    + "closing (it was cancelled and left to its loop)");
+        if (coroutine.throwAndStep(exit, Drive.Until.END, timeout) == Drive.Outcome.TIMED_OUT) {
+            return false;
         }
         Throwable failure = coroutine.failure();
         if (failure != null && failure != exit && !(failure instanceof InterruptedException)) {
@@ -219,6 +256,14 @@ public final class CoroStart<T> implements AutoCloseable {
                 case Error error -> throw error;
                 default -> throw new CompletionException(failure);
             }
+        }
+        return true;
+    }
+
+    private void requirePending(String operation) {
+        if (!isPending()) {
+            throw new IllegalStateException("CoroStart: cannot " + operation + " a call that is not pending (done, "
+                    + "joined or closed)");
         }
     }
 

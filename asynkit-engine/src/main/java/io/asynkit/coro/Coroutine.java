@@ -6,6 +6,7 @@ import io.asynkit.loop.Loop;
 import io.asynkit.loop.Task;
 import io.asynkit.loop.TaskState;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -23,6 +24,7 @@ final class Coroutine<T> {
     private Coroutine(Task<T> task) {
         this.task = task;
         this.drive = Drive.of(task);
+        drive.closeWith(CoroutineExit::new); // when its loop shuts down with it suspended and unreachable
     }
 
     static <T> Coroutine<T> create(String kind, Callable<T> body, Context context) {
@@ -37,6 +39,11 @@ final class Coroutine<T> {
 
     Drive.Outcome step(Drive.Until until) {
         return drive.run(until);
+    }
+
+    /** {@link #step(Drive.Until)}, giving up waiting after {@code timeout} ({@link Drive.Outcome#TIMED_OUT}). */
+    Drive.Outcome step(Drive.Until until, Duration timeout) {
+        return timeout == null ? drive.run(until) : drive.run(until, timeout);
     }
 
     boolean hasEnded() {
@@ -80,6 +87,7 @@ final class Coroutine<T> {
         Drive.Outcome outcome = drive.run(until, () -> task.throwInto(abort));
         if (outcome != Drive.Outcome.FINISHED) {
             task.cancel(true);
+            drive.release(); // held for the abort until now: it goes on, cancelled, as an ordinary task
             throw new SynchronousError(describe() + " failed to complete synchronously, and ignored the "
                     + "SynchronousAbort: it blocked again while unwinding (it was cancelled and left to its loop)", abort);
         }
@@ -99,6 +107,12 @@ final class Coroutine<T> {
      */
     Drive.Outcome throwAndStep(Throwable exception, Drive.Until until) {
         return drive.run(until, () -> task.throwInto(exception));
+    }
+
+    /** {@link #throwAndStep(Throwable, Drive.Until)}, giving up waiting after {@code timeout} (null: never). */
+    Drive.Outcome throwAndStep(Throwable exception, Drive.Until until, Duration timeout) {
+        return timeout == null ? throwAndStep(exception, until)
+                : drive.run(until, () -> task.throwInto(exception), timeout);
     }
 
     String describe() {

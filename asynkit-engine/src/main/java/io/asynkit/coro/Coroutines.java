@@ -116,17 +116,20 @@ public final class Coroutines {
 
     /**
      * Runs {@code body} in {@code context} (instead of the caller's) and waits for its result: the
-     * Python library's {@code coro_await(coro, context=)}. The call starts eagerly.
+     * Python library's {@code coro_await(coro, context=)}. The call starts eagerly, on the caller's behalf,
+     * and is awaited as a whole: if the caller is cancelled, interrupted or has an exception thrown into it
+     * meanwhile, the call gets it where it waits, as if it ran on the caller's own thread, and this returns
+     * what the call then ends with.
      *
      * @throws Exception whatever {@code body} throws, unwrapped
      */
     public static <T> T callIn(Context context, Callable<T> body) throws Exception {
         Objects.requireNonNull(context, "context");
-        CoroStart<T> start = CoroStart.start(body, context);
-        try {
-            return start.task().get(); // parks (a task) or blocks (a thread) if the call is still running
-        } catch (ExecutionException e) {
-            throw Throwables.rethrowable(e.getCause());
+        Objects.requireNonNull(body, "body");
+        Coroutine<T> call = Coroutine.create("callIn", body, context);
+        if (call.step(Drive.Until.END) == Drive.Outcome.PARKED) {
+            return call.abortSynchronous(Drive.Until.BLOCK); // nested in awaitSync, where blocking is an error
         }
+        return call.valueOrThrow();
     }
 }

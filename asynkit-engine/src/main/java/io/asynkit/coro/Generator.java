@@ -3,6 +3,7 @@ package io.asynkit.coro;
 import io.asynkit.loop.Loop;
 import io.asynkit.loop.Task;
 
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -40,7 +41,8 @@ public final class Generator<Y> implements Iterator<Y>, Iterable<Y>, AutoCloseab
      * virtual thread must not hold a monitor (see {@link io.asynkit.loop.Drive}).
      */
     private final ReentrantLock lock = new ReentrantLock();
-    private final BoundMonitor<?> coroutine;
+    private final BoundMonitor<?> coroutine; // held only here: once this generator is unreachable, it closes
+    private final MonitorSession<?> session;
     private boolean finished;
     private boolean hasLookahead;
     private Y lookahead;
@@ -48,6 +50,7 @@ public final class Generator<Y> implements Iterator<Y>, Iterable<Y>, AutoCloseab
 
     Generator(BoundMonitor<?> coroutine) {
         this.coroutine = coroutine;
+        this.session = coroutine.session();
     }
 
     @Override
@@ -88,8 +91,10 @@ public final class Generator<Y> implements Iterator<Y>, Iterable<Y>, AutoCloseab
      * Resumes the generator with {@code value} (returned by its pending {@code ayield}) and returns the
      * next value it yields. The first call must send null (the generator has not reached an ayield yet).
      *
-     * @throws NoSuchElementException if the generator ends instead of yielding
-     * @throws IllegalStateException  if a value fetched by {@link #hasNext()} has not been consumed
+     * @throws NoSuchElementException   if the generator ends instead of yielding
+     * @throws IllegalStateException    if a value fetched by {@link #hasNext()} has not been consumed
+     * @throws IllegalArgumentException if {@code value} is not null and the generator has not started; the
+     *                                  generator is not used up by that, and starts with the next call
      */
     public Y send(Object value) {
         enter();
@@ -97,6 +102,10 @@ public final class Generator<Y> implements Iterator<Y>, Iterable<Y>, AutoCloseab
             requireNoLookahead("send");
             if (finished) {
                 throw new NoSuchElementException("generator is exhausted");
+            }
+            if (value != null && session.state() == CoroutineState.NEW) {
+                throw new IllegalArgumentException("cannot send a value into a generator that has not started: "
+                        + "it has no ayield to return it from yet; start it with next() or send(null)");
             }
             advance(value, null);
             return next();
@@ -129,40 +138,76 @@ public final class Generator<Y> implements Iterator<Y>, Iterable<Y>, AutoCloseab
 
     /**
      * Closes the generator: a suspended one gets {@link CoroutineExit} from its pending {@code ayield},
-     * so its {@code finally} blocks run. Idempotent.
+     * and this returns once it has unwound, its {@code finally} blocks run (cleanup that parks is waited for,
+     * as Python's {@code aclose()} awaits it). A value fetched by {@link #hasNext()} and not consumed is
+     * dropped. Idempotent. An unreachable generator is closed as well, without anyone waiting.
      *
-     * @throws IllegalStateException if the generator catches the exit and yields again
+     * @throws IllegalStateException if the generator catches the exit and yields again: it stays alive and
+     *                               resumable, and the value it yielded is the next one {@link #next()} returns
+     * @throws CompletionException   wrapping a checked exception its cleanup failed with (unchecked ones are
+     *                               thrown as they are)
      */
     @Override
     public void close() {
+        closeWithin(null);
+    }
+
+    /**
+     * {@link #close()}, waiting at most {@code timeout} for the generator to unwind.
+     *
+     * @return true if it unwound (or there was nothing to close); false if the time ran out first: it goes
+     *         on unwinding, undriven, as an ordinary task of its loop, and the generator counts as closed
+     */
+    public boolean close(Duration timeout) {
+        return closeWithin(Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /** {@link #close(Duration)}; a null timeout waits as long as it takes. */
+    private boolean closeWithin(Duration timeout) {
         enter();
         try {
             hasLookahead = false;
             lookahead = null;
             if (finished) {
-                return;
+                return true;
             }
-            finished = true;
+            Object result;
             try {
-                coroutine.close();
+                result = session.closeStep(timeout);
             } catch (RuntimeException | Error e) {
+                finished = true;
                 throw e;
             } catch (Exception e) {
+                finished = true;
                 throw new CompletionException(e);
             }
+            if (result == MonitorSession.SENT) {
+                @SuppressWarnings("unchecked")
+                Y value = (Y) session.takeSent();
+                lookahead = value; // not lost: the generator lives on, and this is its next value
+                hasLookahead = true;
+                throw new IllegalStateException("generator ignored CoroutineExit: it yielded " + OOBData.describe(value)
+                        + " instead of ending; it stays open, and next() returns that value");
+            }
+            finished = true;
+            return result == MonitorSession.CLOSED;
         } finally {
             lock.unlock();
         }
     }
 
-    /** NEW, RUNNING, SUSPENDED (at an ayield) or FINISHED. */
+    /**
+     * NEW; {@code SUSPENDED} at an ayield, waiting for the consumer; {@code RUNNING} while the consumer waits
+     * for its next value (the code runs, or waits inside a call it made); or FINISHED. Python's
+     * {@code coro_is_suspended} is also true in the second kind of {@code RUNNING}: see the Python mapping.
+     */
     public CoroutineState state() {
-        return coroutine.state();
+        return session.state();
     }
 
     /** The generator's current stack; empty when not started or finished. */
     public StackTraceElement[] stackTrace() {
-        return coroutine.stackTrace();
+        return session.stackTrace();
     }
 
     @Override
@@ -202,13 +247,13 @@ public final class Generator<Y> implements Iterator<Y>, Iterable<Y>, AutoCloseab
     }
 
     private void advance(Object send, Throwable failure) {
-        if (coroutine.state() == CoroutineState.RUNNING) {
+        if (session.state() == CoroutineState.RUNNING) {
             throw new IllegalStateException("generator is already running");
         }
         try {
-            if (coroutine.step(send, failure) == BoundMonitor.SENT) {
+            if (session.step(send, failure, null) == MonitorSession.SENT) {
                 @SuppressWarnings("unchecked")
-                Y value = (Y) coroutine.takeSent();
+                Y value = (Y) session.takeSent();
                 lookahead = value;
                 hasLookahead = true;
             } else {
@@ -226,8 +271,10 @@ public final class Generator<Y> implements Iterator<Y>, Iterable<Y>, AutoCloseab
         }
     }
 
+    /** A failure finishes the generator when it ended it, or was raised at once into one that never started. */
     private boolean finishedAfterFailure() {
-        return coroutine.state() == CoroutineState.FINISHED || coroutine.state() == CoroutineState.NEW;
+        CoroutineState state = session.state();
+        return state == CoroutineState.FINISHED || state == CoroutineState.NEW;
     }
 
     private void enter() {

@@ -36,7 +36,7 @@ public final class Monitor<O> {
     // No lock: enter() claims the monitor by compare-and-set; outgoing is written by the coroutine's side
     // before it signals its drive and read by the awaiter after the drive's segment ended, and the drive
     // orders the two (see Drive's memory effects).
-    private final AtomicReference<BoundMonitor<?>> active = new AtomicReference<>();
+    private final AtomicReference<MonitorSession<?>> active = new AtomicReference<>();
     private O outgoing; // data of the pending oob()
 
     /** Binds {@code coroutine} to this monitor; nothing runs until the result is awaited. */
@@ -53,7 +53,7 @@ public final class Monitor<O> {
      * @throws Exception             the exception the awaiter resumes with ({@link BoundMonitor#throwInto})
      */
     public Object oob(O data) throws Exception {
-        BoundMonitor<?> bound = active.get();
+        MonitorSession<?> bound = active.get();
         if (bound == null) {
             throw new IllegalStateException("Monitor not active: oob() needs a coroutine being awaited through "
                     + "this monitor (was the coroutine awaited directly?)");
@@ -62,7 +62,7 @@ public final class Monitor<O> {
         return bound.suspend();
     }
 
-    void enter(BoundMonitor<?> bound) {
+    void enter(MonitorSession<?> bound) {
         if (!active.compareAndSet(null, bound)) {
             throw new IllegalStateException("Monitor cannot be re-entered: it is already awaiting another coroutine");
         }

@@ -18,10 +18,15 @@ public class OOBData extends Exception {
     /** Built on demand: the data's {@code toString()} runs only if someone asks (and may not fail the send). */
     @Override
     public String getMessage() {
+        return "out-of-band data: " + describe(data);
+    }
+
+    /** {@code data} for a message, even if its {@code toString()} fails. */
+    static String describe(Object data) {
         try {
-            return "out-of-band data: " + data;
+            return String.valueOf(data);
         } catch (RuntimeException e) {
-            return "out-of-band data of " + data.getClass().getName() + " (its toString() failed: " + e + ")";
+            return "a " + data.getClass().getName() + " (its toString() failed: " + e + ")";
         }
     }
 

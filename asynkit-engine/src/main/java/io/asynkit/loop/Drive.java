@@ -1,13 +1,26 @@
 package io.asynkit.loop;
 
+import io.asynkit.internal.Throwables;
+
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * The engine's one primitive: <em>run a task on the caller's behalf and give control back to the
  * caller the moment the task next parks, signals or ends</em>. Eager calls, {@code CoroStart},
  * {@code awaitSync}, monitors and generators ({@code io.asynkit.coro}) are all built on it.
+ *
+ * <pre>{@code
+ * Task<String> task = loop.newTask().unstarted(() -> fetch(url));
+ * Drive drive = Drive.of(task);
+ * if (drive.run(Drive.Until.PARK) == Drive.Outcome.FINISHED) {
+ *     return task.resultNow();            // it never parked: no task switch happened at all
+ * }
+ * }</pre>
  *
  * <p>How the task is carried depends on the caller:
  * <ul>
@@ -25,6 +38,14 @@ import java.util.concurrent.locks.LockSupport;
  * While a task waits for a task it drives, it is not "blocked": it keeps the state
  * {@link TaskState#RUNNING} and its own driver (if any) keeps waiting. Nested drives of any depth
  * therefore compose.
+ *
+ * <p><b>Interrupts.</b> A caller that awaits the task as a whole ({@link Until#SIGNAL}, {@link Until#END})
+ * passes an interruption on to it, as if the task's code ran on the caller's own thread: an exception
+ * thrown into the calling task ({@link Task#throwInto}) is thrown into the driven task, and a plain
+ * interrupt (a cancellation) interrupts it; the caller then keeps waiting for the segment to end, which
+ * it now does promptly. A synchronous caller ({@link Until#BLOCK}) that is interrupted ends its segment
+ * at the task's next yield as well. Callers of the short segments ({@link Until#PARK}) finish the segment
+ * first and keep their interrupt status.
  *
  * <p>A {@code Drive} belongs to one driven task for its whole life. Segments never overlap: a second
  * {@link #run} while one is active is an {@link IllegalStateException}.
@@ -47,7 +68,25 @@ public final class Drive {
         /** Only at a {@link #signal()} (or the end): real parks are carried across. Monitors, generators. */
         SIGNAL,
         /** Like {@link #BLOCK}, and yields count as blocking too: awaitSync in strict mode. */
-        BLOCK_OR_YIELD
+        BLOCK_OR_YIELD,
+        /**
+         * Only at the task's end: every park is carried across, and {@link #signal()} is refused. A call
+         * awaited as a whole: {@code callIn}, closing a coroutine.
+         */
+        END;
+
+        boolean endsAtPark() {
+            return this == PARK || this == BLOCK || this == BLOCK_OR_YIELD;
+        }
+
+        boolean endsAtYield() {
+            return this == PARK || this == BLOCK_OR_YIELD;
+        }
+
+        /** True if the caller waits for the task as a whole, and so passes interruptions on to it. */
+        boolean awaitsTheWhole() {
+            return this == SIGNAL || this == END;
+        }
     }
 
     /** Why a segment ended. */
@@ -57,7 +96,12 @@ public final class Drive {
         /** Some task called {@link #signal()} and is suspended until the next {@link #run}. */
         SIGNALLED,
         /** The task's thread ended; its future is complete. */
-        FINISHED
+        FINISHED,
+        /**
+         * The caller stopped waiting ({@link #run(Until, Duration)}): the segment goes on without it, the
+         * task running on as an ordinary task of its loop. A later {@link #run} waits for it again.
+         */
+        TIMED_OUT
     }
 
     /**
@@ -66,9 +110,13 @@ public final class Drive {
      * ({@code synchronized}) while it mounts a virtual thread corrupts the JVM's lock bookkeeping (seen
      * here as a hang, and as a crash in {@code ThawBase::recurse_thaw_interpreted_frame}), and there is
      * no cheap way to know whether the caller holds one. Enable it only where no thread that drives
-     * coroutines ever does.
+     * coroutines ever does. Interrupting a thread while it carries a task inline is best effort: the JDK
+     * clears a carrier's interrupt status when it mounts a virtual thread, so an interrupt that arrives just
+     * before a mount is lost.
      */
     static final boolean INLINE_CARRYING = Boolean.getBoolean("asynkit.inlineCarrier");
+
+    private static final long NO_DEADLINE = 0;
 
     private final Task<?> task;
     private final Loop loop;
@@ -81,6 +129,8 @@ public final class Drive {
     private Task<?> callerTask;
     private InlineCarrier inline;
     private volatile Task<?> suspended; // the task parked in signal(); written under the lock
+    private Throwable resumeWith;       // raised by signal() in a task resumed by abandon()
+    private volatile Function<String, ? extends Throwable> exitFactory = CancellationException::new;
     private boolean started;
     private InlineCarrier held; // after a synchronous drive parked: holds the task for the next run()
 
@@ -121,7 +171,18 @@ public final class Drive {
      *                                    runs, is {@code DONE}, and its future completes with this exception
      */
     public Outcome run(Until until) {
-        return run(until, null);
+        return run(until, null, NO_DEADLINE);
+    }
+
+    /**
+     * Like {@link #run(Until)}, but waits at most {@code timeout}: then the segment goes on without the
+     * caller, the task running on as an ordinary task of its loop, and this returns
+     * {@link Outcome#TIMED_OUT}. A zero or negative timeout waits for nothing but what the start itself
+     * takes; a timeout too long for nanoseconds waits as long as it takes.
+     */
+    public Outcome run(Until until, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        return run(until, null, deadlineAfter(timeout));
     }
 
     /**
@@ -130,6 +191,17 @@ public final class Drive {
      * held after a synchronous drive parked cannot run before {@code afterStart} has run.
      */
     public Outcome run(Until until, Runnable afterStart) {
+        return run(until, afterStart, NO_DEADLINE);
+    }
+
+    /** {@link #run(Until, Runnable)}, waiting at most {@code timeout} as {@link #run(Until, Duration)} does. */
+    public Outcome run(Until until, Runnable afterStart, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        return run(until, afterStart, deadlineAfter(timeout));
+    }
+
+    /** {@link #run(Until, Runnable)} that gives up waiting at {@code deadline} ({@link #NO_DEADLINE}: never). */
+    private Outcome run(Until until, Runnable afterStart, long deadline) {
         Objects.requireNonNull(until, "until");
         Thread self = Thread.currentThread();
         Task<?> selfTask = Task.currentOrNull();
@@ -148,6 +220,9 @@ public final class Drive {
             }
             if (selfTask != null && selfTask.synchronous) {
                 until = Until.BLOCK; // inside awaitSync every nested drive must complete synchronously too
+            }
+            if (until == Until.BLOCK && self.isInterrupted()) {
+                until = Until.BLOCK_OR_YIELD; // an interrupted synchronous caller does not wait across yields
             }
             task.synchronous = until == Until.BLOCK || until == Until.BLOCK_OR_YIELD;
             this.until = until;
@@ -197,7 +272,7 @@ public final class Drive {
                 throw refused;
             }
         }
-        return awaitSegmentEnd(carrying);
+        return awaitSegmentEnd(carrying, deadline);
     }
 
     /**
@@ -234,6 +309,7 @@ public final class Drive {
         if (!start && suspended != null) {
             Task<?> resumed = suspended;
             suspended = null;
+            loop.coroutineResumed(this);
             loop.resumeAtHead(resumed);
         }
     }
@@ -242,7 +318,14 @@ public final class Drive {
      * Ends the current segment with {@link Outcome#SIGNALLED} and suspends the calling task until the
      * next {@link #run}. Callable from the driven task at any depth of calls, and from other tasks.
      *
-     * @throws IllegalStateException outside a task, or when no segment is running (nobody drives the task)
+     * <p>A suspended task that is cancelled, or has an exception thrown into it ({@link Task#throwInto}),
+     * stops waiting: this throws a {@link CancellationException}, or that exception (a checked one wrapped
+     * in {@link java.util.concurrent.CompletionException}), and the task runs on as an ordinary task of
+     * its loop. So does a task the drive {@linkplain #abandon abandons}. A plain interrupt is kept for
+     * later, as by {@link java.util.concurrent.locks.Condition#awaitUninterruptibly()}.
+     *
+     * @throws IllegalStateException outside a task, when no segment is running (nobody drives the task),
+     *                               or when the drive runs {@link Until#END to the end}
      */
     public void signal() {
         Task<?> self = Task.current();
@@ -252,7 +335,13 @@ public final class Drive {
                 throw new IllegalStateException("nobody is driving task " + task.name() + " right now: signal() needs "
                         + "an active drive (is the coroutine being awaited through its monitor?)");
             }
+            if (until == Until.END) {
+                throw new IllegalStateException("task " + task.name() + " is being driven to its end: signal() is "
+                        + "not accepted by a drive that runs Until.END");
+            }
             suspended = self;
+            resumeWith = null;
+            loop.coroutineSuspended(this);
             end(Outcome.SIGNALLED);
         } finally {
             loop.unlock();
@@ -262,10 +351,105 @@ public final class Drive {
             LockSupport.park(this);
             if (Thread.interrupted()) {
                 interrupted = true;
+                if (self.isCancelled() || self.hasPendingThrow()) {
+                    Throwable reason = leaveSuspension(self);
+                    if (reason != null) {
+                        throw Throwables.unchecked(reason);
+                    }
+                }
             }
         }
+        Throwable abandoned = resumeWith; // written before suspended was cleared
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+        if (abandoned != null) {
+            throw Throwables.unchecked(abandoned);
+        }
+    }
+
+    /**
+     * A suspended task that was cancelled or thrown into stops waiting; returns the exception it raises,
+     * or null if it had been resumed meanwhile (then it returns from signal() as resumed).
+     */
+    private Throwable leaveSuspension(Task<?> self) {
+        loop.lock();
+        try {
+            if (suspended != self) {
+                return null;
+            }
+            suspended = null;
+            loop.coroutineResumed(this);
+        } finally {
+            loop.unlock();
+        }
+        Throwable thrown = Task.takeThrownException();
+        return thrown != null ? thrown
+                : new CancellationException("task " + self.name() + " was cancelled while suspended in signal()");
+    }
+
+    /**
+     * Lets go of a task suspended in {@link #signal()} that nobody will resume (a generator that became
+     * unreachable, a coroutine whose loop shuts down): {@code signal()} throws {@code exception} in it,
+     * and it runs on, undriven, as an ordinary task of its loop until it ends. A failure it ends with,
+     * other than {@code exception} itself, goes to its loop's {@link Loop.ExceptionHandler}.
+     *
+     * @return true if a suspended task was let go; false if none was suspended or a segment is running
+     */
+    public boolean abandon(Throwable exception) {
+        Objects.requireNonNull(exception, "exception");
+        loop.lock();
+        try {
+            return abandonLocked(exception);
+        } finally {
+            loop.unlock();
+        }
+    }
+
+    /**
+     * What a suspended task that nobody can resume any more is closed with when its loop shuts down (see
+     * {@link Loop#shutdown()}): the exception {@code signal()} then throws, made from a message saying why.
+     * Default {@link CancellationException}; the coroutine tools close with their {@code CoroutineExit}.
+     */
+    public void closeWith(Function<String, ? extends Throwable> exitFactory) {
+        this.exitFactory = Objects.requireNonNull(exitFactory, "exitFactory");
+    }
+
+    /** The exception to close a suspended task with (see {@link #closeWith}). */
+    Throwable exitFor(String reason) {
+        return exitFactory.apply(reason);
+    }
+
+    /** {@link #abandon}, under the loop's lock. */
+    boolean abandonLocked(Throwable exception) {
+        Task<?> resumed = suspended;
+        if (active || resumed == null) {
+            return false;
+        }
+        resumeWith = exception;
+        suspended = null; // after resumeWith: the resumed task reads it once it sees this
+        loop.coroutineResumed(this);
+        resumed.reportFailuresOtherThan(exception);
+        LockSupport.unpark(resumed.thread);
+        return true;
+    }
+
+    /**
+     * Stops driving: a segment in progress goes on without its caller (the task running on as an ordinary
+     * task of its loop), and a task held after a synchronous drive parked goes back to its loop. A task
+     * suspended in {@link #signal()} stays suspended. Called by the caller of {@link #run} after it gave
+     * up on the task (for example when it ignored an abort and was cancelled).
+     */
+    public void release() {
+        loop.lock();
+        try {
+            detach();
+            if (held != null) {
+                loop.releaseFromInline(task);
+                held = null;
+            }
+        } finally {
+            loop.unlock();
         }
     }
 
@@ -280,22 +464,44 @@ public final class Drive {
     }
 
     /**
-     * Waits until the segment has ended: a platform thread that carries the task inline runs what is
-     * posted to it; any other caller parks. Interrupts are remembered and re-asserted afterwards: the
-     * segment runs on the caller's behalf and is finished first. Returns how the segment ended.
+     * Waits until the segment has ended (or {@code deadline} passed): a platform thread that carries the
+     * task inline runs what is posted to it; any other caller parks. An interruption of the caller is
+     * passed on to the task as the class comment says; interrupts are re-asserted afterwards. Returns how
+     * the segment ended.
      */
-    private Outcome awaitSegmentEnd(InlineCarrier carrying) {
+    private Outcome awaitSegmentEnd(InlineCarrier carrying, long deadline) {
         boolean interrupted = false;
+        Throwable undelivered = null;
         try {
             while (active) {
+                // Checked before each inline run too: mounting a virtual thread clears its carrier's interrupt
+                // status, so a caller that carries the task would lose its own interrupt otherwise.
+                if (Thread.interrupted()) {
+                    Throwable thrown = passOnInterruption();
+                    if (thrown == null) {
+                        interrupted = true;
+                    } else if (thrown != DELIVERED) {
+                        undelivered = thrown;
+                    }
+                }
+                if (deadline != NO_DEADLINE && deadline - System.nanoTime() <= 0) {
+                    loop.lock();
+                    try {
+                        if (detach()) {
+                            return Outcome.TIMED_OUT;
+                        }
+                    } finally {
+                        loop.unlock();
+                    }
+                    continue; // it ended an instant ago
+                }
                 Task<?> next = carrying != null ? carrying.poll() : null;
                 if (next != null) {
                     next.loop().runInline(next);
-                    continue;
-                }
-                LockSupport.park(this);
-                if (Thread.interrupted()) {
-                    interrupted = true;
+                } else if (deadline == NO_DEADLINE) {
+                    LockSupport.park(this);
+                } else {
+                    LockSupport.parkNanos(this, deadline - System.nanoTime());
                 }
             }
             return outcome; // written before active was cleared (a volatile write): no lock needed to read it
@@ -303,10 +509,53 @@ public final class Drive {
             if (carrying != null) {
                 loop.releaseInline(carrying);
             }
-            if (interrupted) {
+            if (undelivered != null) {
+                Task.current().restoreThrown(undelivered); // the task had ended: the caller keeps its exception
+            } else if (interrupted) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Marks an exception the driven task accepted from its caller. */
+    private static final Throwable DELIVERED = new Throwable("delivered", null, false, false) { };
+
+    /**
+     * The waiting caller was interrupted. Returns null if it keeps its interrupt status for later,
+     * {@link #DELIVERED} if an exception thrown into it went to the driven task instead, or that
+     * exception if the driven task could not take it.
+     */
+    private Throwable passOnInterruption() {
+        Until mode;
+        loop.lock();
+        try {
+            if (!active) {
+                return null;
+            }
+            if (until == Until.BLOCK) {
+                until = Until.BLOCK_OR_YIELD; // a yield loop would otherwise never let the caller go
+            }
+            mode = until;
+        } finally {
+            loop.unlock();
+        }
+        if (!mode.awaitsTheWhole()) {
+            return null;
+        }
+        Throwable thrown = callerTask != null ? Task.takeThrownException() : null;
+        if (thrown != null) {
+            try {
+                task.throwInto(thrown);
+                return DELIVERED;
+            } catch (IllegalStateException doneOrCancelled) {
+                return thrown;
+            }
+        }
+        Thread t = task.thread;
+        if (t != null) {
+            t.interrupt(); // a cancellation, or a plain interrupt: the awaited code sees it where it waits
+        }
+        return null;
     }
 
     /**
@@ -323,7 +572,7 @@ public final class Drive {
         } else if (task.handingOff || suspended == task || requeued) {
             // driving a task of its own, or suspended in signal(): neither ends this segment here;
             // a requeue during the dispatch was already judged by requeuedWhileMounted()
-        } else if (until != Until.SIGNAL) {
+        } else if (until.endsAtPark()) {
             end(Outcome.PARKED);
         }
     }
@@ -335,15 +584,15 @@ public final class Drive {
      * reports the end of the dispatch.
      */
     void requeuedWhileMounted() {
-        if (active && !task.handingOff && suspended != task && (until == Until.PARK || until == Until.BLOCK_OR_YIELD)) {
+        if (active && !task.handingOff && suspended != task && until.endsAtYield()) {
             end(Outcome.PARKED);
         }
     }
 
     /** Ends the segment and wakes the caller. Under the loop's lock. */
     private void end(Outcome result) {
+        outcome = result; // before active is cleared: a waiting caller reads it once it sees active false
         active = false;
-        outcome = result;
         task.drive = null;
         if (result == Outcome.PARKED && (until == Until.BLOCK || until == Until.BLOCK_OR_YIELD)) {
             held = InlineCarrier.holdingPen(); // it is about to be aborted: nothing may run it meanwhile
@@ -356,8 +605,43 @@ public final class Drive {
             // Cleared only now: while the caller was being made runnable above, a still-mounted caller
             // must not look as if it had parked for its own driver (requeuedWhileMounted).
             callerTask.handingOff = false;
-        } else {
+        } else if (caller != null) {
             LockSupport.unpark(caller);
         }
+    }
+
+    /**
+     * The caller stops waiting for the segment in progress, if one is: the task runs on as an ordinary
+     * task of its loop, and nobody is woken when the segment ends. Returns whether a segment was in
+     * progress. Called by the caller itself, under the lock.
+     */
+    private boolean detach() {
+        if (!active) {
+            return false;
+        }
+        outcome = Outcome.TIMED_OUT;
+        active = false;
+        task.drive = null;
+        if (inline != null && held == null) {
+            loop.releaseFromInline(task);
+        }
+        if (callerTask != null) {
+            callerTask.handingOff = false; // it is the running caller itself
+        }
+        caller = null;
+        callerTask = null;
+        return true;
+    }
+
+    /** The deadline {@code timeout} from now, never {@link #NO_DEADLINE}; saturated for huge timeouts. */
+    private static long deadlineAfter(Duration timeout) {
+        long nanos;
+        try {
+            nanos = Math.max(0, timeout.toNanos());
+        } catch (ArithmeticException tooLong) {
+            nanos = Long.MAX_VALUE;
+        }
+        long deadline = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 2); // stays comparable by difference
+        return deadline == NO_DEADLINE ? 1 : deadline;
     }
 }

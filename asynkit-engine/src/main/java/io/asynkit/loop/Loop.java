@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -93,8 +95,8 @@ public final class Loop extends AbstractExecutorService {
     private final int carrierCount;
     private final int maxSpareCarriers;
     private final SchedulingPolicy policy;
-    private final Duration shutdownTimeout;
-    private final Duration cancelTimeout;
+    private final long shutdownNanos;
+    private final long cancelNanos;
     private final long pinnedCheckNanos;
     private final int carrierNice;
     private final ExceptionHandler exceptionHandler;
@@ -113,6 +115,10 @@ public final class Loop extends AbstractExecutorService {
     private final ReadyQueue queue;
     private final Map<Runnable, Task<?>> adoptedByContinuation = new IdentityHashMap<>();
     private final Set<Handle> pendingTimers = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Drives whose task is suspended in {@link Drive#signal()}: only their awaiter can resume them. */
+    private final Set<Drive> suspendedDrives = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Tasks made with {@link TaskBuilder#unstarted} and not started yet, weakly: settled at termination. */
+    private final Set<Task<?>> unstarted = Collections.newSetFromMap(new WeakHashMap<>());
     private final int[] stateCounts = new int[TaskState.values().length];
     private final List<Carrier> carriers = new CopyOnWriteArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
@@ -154,9 +160,9 @@ public final class Loop extends AbstractExecutorService {
         this.carrierCount = b.carriers;
         this.maxSpareCarriers = b.maxSpareCarriers;
         this.policy = b.policy;
-        this.shutdownTimeout = b.shutdownTimeout;
-        this.cancelTimeout = b.cancelTimeout;
-        this.pinnedCheckNanos = b.pinnedCheckInterval.toNanos();
+        this.shutdownNanos = saturatedNanos(b.shutdownTimeout);
+        this.cancelNanos = saturatedNanos(b.cancelTimeout);
+        this.pinnedCheckNanos = saturatedNanos(b.pinnedCheckInterval);
         this.carrierNice = b.carrierNice;
         this.exceptionHandler = b.exceptionHandler;
         this.eagerTasks = b.eagerTasks;
@@ -318,16 +324,18 @@ public final class Loop extends AbstractExecutorService {
     }
 
     <T> Task<T> newTask(String taskName, double priority, ScopedValueBindings bindings, Callable<T> body) {
+        Task<T> task = new Task<>(this, taskName, priority, bindings, body, false);
         acquire();
         try {
             if (runState != RunState.RUNNING) {
                 throw new RejectedExecutionException("loop '" + name + "' is shut down and accepts no new tasks; task "
                         + (taskName != null ? taskName : "(unnamed)") + " rejected");
             }
+            unstarted.add(task);
         } finally {
             lock.unlock();
         }
-        return new Task<>(this, taskName, priority, bindings, body, false);
+        return task;
     }
 
     <T> Task<T> startTask(String taskName, double priority, ScopedValueBindings bindings, Callable<T> body,
@@ -630,6 +638,7 @@ public final class Loop extends AbstractExecutorService {
                 accepting = false;
             }
             terminateIfIdle();
+            closeCoroutinesNobodyCanResume();
         } finally {
             lock.unlock();
         }
@@ -696,9 +705,9 @@ public final class Loop extends AbstractExecutorService {
         boolean interrupted = false;
         try {
             shutdown();
-            if (!terminated.await(shutdownTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            if (!terminated.await(shutdownNanos, TimeUnit.NANOSECONDS)) {
                 shutdownNow();
-                if (!terminated.await(cancelTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                if (!terminated.await(cancelNanos, TimeUnit.NANOSECONDS)) {
                     abandonRemainingTasks();
                 }
             }
@@ -708,8 +717,35 @@ public final class Loop extends AbstractExecutorService {
             abandonRemainingTasks();
         }
         joinThreads();
+        settleUnstartedTasks();
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Tasks made with {@link TaskBuilder#unstarted} that were never driven will never run once the loop has
+     * terminated: closing cancels them, so that nobody waits for them forever. (Until then a drive of one is
+     * refused with a {@link RejectedExecutionException}, which settles it too.) Outside the lock.
+     */
+    private void settleUnstartedTasks() {
+        List<Task<?>> never;
+        acquire();
+        try {
+            if (runState != RunState.TERMINATED || unstarted.isEmpty()) {
+                return;
+            }
+            never = new ArrayList<>(unstarted);
+            unstarted.clear();
+            for (Task<?> task : never) {
+                neverStarted(task);
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (Task<?> task : never) {
+            task.startRefused(new CancellationException("loop '" + name + "' terminated before task " + task.name()
+                    + " was started"));
         }
     }
 
@@ -735,27 +771,36 @@ public final class Loop extends AbstractExecutorService {
         }
     }
 
+    /**
+     * Waits for the loop's threads to end, all of them within one budget: the cancel timeout, but at
+     * least {@link #MIN_JOIN} and at most {@link #MAX_JOIN}. Idle threads end at once; only a carrier still
+     * running a task that ignored cancellation (a spin) takes the whole budget, and is then left behind.
+     */
     private void joinThreads() {
+        long deadline = System.nanoTime() + Math.clamp(cancelNanos, MIN_JOIN.toNanos(), MAX_JOIN.toNanos());
         for (Carrier carrier : carriers) {
             if (carrier.thread != Thread.currentThread()) {
-                joinQuietly(carrier.thread);
+                joinQuietly(carrier.thread, deadline);
             }
         }
         if (watchdog != null) {
             LockSupport.unpark(watchdog);
-            joinQuietly(watchdog);
+            joinQuietly(watchdog, deadline);
         }
         stopTimer();
         for (Thread timerThread : timerThreads) {
             if (timerThread != Thread.currentThread()) {
-                joinQuietly(timerThread);
+                joinQuietly(timerThread, deadline);
             }
         }
     }
 
-    private static void joinQuietly(Thread thread) {
+    private static final Duration MIN_JOIN = Duration.ofSeconds(1);
+    private static final Duration MAX_JOIN = Duration.ofSeconds(10);
+
+    private static void joinQuietly(Thread thread, long deadline) {
         try {
-            thread.join(Duration.ofSeconds(10));
+            thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -778,22 +823,28 @@ public final class Loop extends AbstractExecutorService {
      */
     void schedule(Task<?> owner, Runnable continuation) {
         if (owner.carrier == null && !lock.isHeldByCurrentThread()) {
-            if (owner.continuation == null) {
-                admitFirstStart(owner, continuation);
-                return;
-            }
             if (owner.continuation == continuation) { // a resume: the hot path, no lock
                 push(owner);
                 return;
             }
+            if (owner.awaitsFirstStart()) {
+                admitFirstStart(owner, continuation);
+                return;
+            }
+        }
+        if (!owner.awaitsFirstStart() && (JdkThreads.runIfForwarded(continuation)
+                || (!isAdopted(continuation) && JdkThreads.forwardIfStartedByTheJdk(continuation)))) {
+            return; // a thread the JDK started for itself: it belongs to the JVM, not to this loop
         }
         acquire();
         try {
             Task<?> task = owner;
-            if (owner.continuation == null) {
+            if (owner.awaitsFirstStart()) {
                 rejectIfShutDown(owner);
-                owner.continuation = continuation;
+                owner.firstStarted(continuation);
+                unstarted.remove(owner);
             } else if (owner.continuation != continuation) {
+                // a thread owner started (owner may have ended since: its continuation is gone, not this one's)
                 task = adoptedByContinuation.get(continuation);
                 if (task == null) {
                     task = Task.adopt(this, hook.threadOf(continuation), owner.priority());
@@ -808,6 +859,15 @@ public final class Loop extends AbstractExecutorService {
         }
     }
 
+    private boolean isAdopted(Runnable continuation) {
+        acquire();
+        try {
+            return adoptedByContinuation.containsKey(continuation);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A first start through the inbox; a start racing with shutdown either gets in or is rejected. */
     private void admitFirstStart(Task<?> task, Runnable continuation) {
         startsInFlight.incrementAndGet();
@@ -815,7 +875,7 @@ public final class Loop extends AbstractExecutorService {
             if (!accepting) {
                 throw rejection(task);
             }
-            task.continuation = continuation;
+            task.firstStarted(continuation);
             push(task);
         } finally {
             if (startsInFlight.decrementAndGet() == 0 && !accepting) {
@@ -885,6 +945,9 @@ public final class Loop extends AbstractExecutorService {
         if (task.state == TaskState.NEW) {
             register(task);
             tasksStarted++;
+            if (!unstarted.isEmpty()) {
+                unstarted.remove(task);
+            }
         }
         setState(task, TaskState.RUNNABLE, since);
         int position = task.insertPosition;
@@ -1127,6 +1190,7 @@ public final class Loop extends AbstractExecutorService {
                 drive.afterDispatch(true, false);
             }
             terminateIfIdle();
+            closeCoroutinesNobodyCanResume();
             return adopted;
         }
         boolean requeued = task.state != TaskState.RUNNING; // made runnable again during the dispatch
@@ -1210,9 +1274,7 @@ public final class Loop extends AbstractExecutorService {
                 if (carrier.spare) {
                     continue;
                 }
-                Thread.State s = carrier.thread.getState();
-                boolean parked = Carrier.CURRENT.getOpaque(carrier) != null
-                        && (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING || s == Thread.State.BLOCKED);
+                boolean parked = Carrier.CURRENT.getOpaque(carrier) != null && isPinnedPark(carrier.thread);
                 long serial = (long) Carrier.SERIAL.getOpaque(carrier);
                 if (parked && carrier.seenParked && serial == carrier.lastSeenSerial) {
                     pinned++;
@@ -1241,6 +1303,21 @@ public final class Loop extends AbstractExecutorService {
             }
         }
         stopTimer();
+    }
+
+    /**
+     * True if a carrier that is inside a dispatch is parked by the task it carries: the JDK parks the
+     * carrier itself (with no blocker) when a pinned virtual thread parks, or the carrier waits to enter a
+     * monitor. A carrier parked with a blocker waits in platform code of its own, such as this loop's lock
+     * as it hands a yielding task back: that is not pinning, and compensating it would let a spare run a
+     * second task alongside it.
+     */
+    private static boolean isPinnedPark(Thread carrier) {
+        return switch (carrier.getState()) {
+            case BLOCKED -> true;
+            case WAITING, TIMED_WAITING -> LockSupport.getBlocker(carrier) == null;
+            default -> false;
+        };
     }
 
     /**
@@ -1292,6 +1369,7 @@ public final class Loop extends AbstractExecutorService {
      * {@code DONE} at once. It was never registered, so no counter changes. Under the lock.
      */
     void neverStarted(Task<?> task) {
+        unstarted.remove(task);
         task.state = TaskState.DONE;
         task.stateSince = System.nanoTime();
         task.insertPosition = -1;
@@ -1412,6 +1490,36 @@ public final class Loop extends AbstractExecutorService {
             releaseFromInline(task);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** {@code drive}'s task is now suspended in signal(). Under the lock. */
+    void coroutineSuspended(Drive drive) {
+        suspendedDrives.add(drive);
+        closeCoroutinesNobodyCanResume();
+    }
+
+    /** {@code drive}'s task is no longer suspended in signal(). Under the lock. */
+    void coroutineResumed(Drive drive) {
+        suspendedDrives.remove(drive);
+    }
+
+    /**
+     * A shut-down loop whose only live tasks are coroutines suspended in a drive (a generator at its
+     * ayield, a monitored coroutine at its oob) would wait for them forever: nothing left on the loop can
+     * resume them. They are closed, as Python closes the async generators left at the end of
+     * {@code asyncio.run}: each raises the exception its drive closes with ({@link Drive#closeWith}) where
+     * it is suspended, and unwinds. Under
+     * the lock.
+     */
+    private void closeCoroutinesNobodyCanResume() {
+        if (runState != RunState.SHUTDOWN || suspendedDrives.isEmpty() || liveTasks != suspendedDrives.size()
+                || startsInFlight.get() != 0 || inbox.get() != null) {
+            return;
+        }
+        for (Drive drive : new ArrayList<>(suspendedDrives)) {
+            drive.abandonLocked(drive.exitFor("loop '" + name + "' shut down while coroutine "
+                    + drive.task().name() + " was suspended, and nothing left on it could resume it"));
         }
     }
 
@@ -1738,11 +1846,24 @@ public final class Loop extends AbstractExecutorService {
             return this;
         }
 
-        /** How often the watchdog looks for pinned carriers. Default 10 ms. */
+        /**
+         * How often the watchdog looks for pinned carriers: a carrier parked inside one task for a whole
+         * interval is compensated. Default 10 ms; at least 1 ms, since a shorter interval only burns a core.
+         *
+         * @throws IllegalArgumentException if {@code interval} is shorter than 1 ms
+         */
         public Builder pinnedCheckInterval(Duration interval) {
-            this.pinnedCheckInterval = positive(interval, "pinnedCheckInterval");
+            Objects.requireNonNull(interval, "pinnedCheckInterval");
+            if (interval.compareTo(MIN_PINNED_CHECK) < 0) {
+                throw new IllegalArgumentException("pinnedCheckInterval must be at least 1 ms, but was " + interval
+                        + ": the watchdog would keep a core busy looking; use maxSpareCarriers(0) to turn "
+                        + "compensation off");
+            }
+            this.pinnedCheckInterval = interval;
             return this;
         }
+
+        private static final Duration MIN_PINNED_CHECK = Duration.ofMillis(1);
 
         /** FIFO or PRIORITY (the default). */
         public Builder policy(SchedulingPolicy policy) {
@@ -1756,13 +1877,21 @@ public final class Loop extends AbstractExecutorService {
             return this;
         }
 
-        /** How long {@link Loop#close()} waits for live tasks before cancelling them. Default 30 s. */
+        /**
+         * How long {@link Loop#close()} waits for live tasks before cancelling them. Default 30 s; a duration
+         * too long for nanoseconds means as long as it takes.
+         */
         public Builder shutdownTimeout(Duration timeout) {
             this.shutdownTimeout = notNegative(timeout, "shutdownTimeout");
             return this;
         }
 
-        /** How long {@link Loop#close()} waits for cancelled tasks to unwind. Default 5 s. */
+        /**
+         * How long {@link Loop#close()} waits for cancelled tasks to unwind. Default 5 s; a duration too long
+         * for nanoseconds means as long as it takes. A carrier still held by a task that ignored cancellation
+         * (one that spins without ever parking) is waited for within this same budget (at least 1 s, at
+         * most 10 s) and then left behind, named in the log with its task.
+         */
         public Builder cancelTimeout(Duration timeout) {
             this.cancelTimeout = notNegative(timeout, "cancelTimeout");
             return this;
@@ -1825,14 +1954,6 @@ public final class Loop extends AbstractExecutorService {
             Objects.requireNonNull(d, what);
             if (d.isNegative()) {
                 throw new IllegalArgumentException(what + " must not be negative, but was " + d);
-            }
-            return d;
-        }
-
-        private static Duration positive(Duration d, String what) {
-            notNegative(d, what);
-            if (d.isZero()) {
-                throw new IllegalArgumentException(what + " must be positive, but was " + d);
             }
             return d;
         }

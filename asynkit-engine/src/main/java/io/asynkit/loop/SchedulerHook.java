@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.lang.reflect.Field;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -35,6 +36,7 @@ final class SchedulerHook {
     private final MethodHandle captureBindings; // ScopedValue.scopedValueBindings(): the current snapshot
     private final MethodHandle installBindings; // Thread.setScopedValueBindings(Object): for the current thread
     private final VarHandle schedulerField;     // VirtualThread.scheduler: tells which task a thread is
+    private final Executor defaultScheduler;    // VirtualThread.DEFAULT_SCHEDULER: where the JDK's own threads run
 
     private SchedulerHook(MethodHandle constructor, String problem) {
         this.constructor = constructor;
@@ -42,6 +44,7 @@ final class SchedulerHook {
         MethodHandle capture = null;
         MethodHandle install = null;
         VarHandle scheduler = null;
+        Executor jdkDefault = null;
         if (problem == null) {
             try {
                 Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
@@ -49,6 +52,13 @@ final class SchedulerHook {
                         .findVarHandle(virtualThread, "scheduler", Executor.class);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 scheduler = null; // Task.current() then relies on a ScopedValue binding
+            }
+            try {
+                Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
+                jdkDefault = (Executor) MethodHandles.privateLookupIn(virtualThread, MethodHandles.lookup())
+                        .findStaticVarHandle(virtualThread, "DEFAULT_SCHEDULER", ForkJoinPool.class).get();
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                jdkDefault = null; // threads the JDK starts inside a task are then adopted like any other
             }
             try {
                 capture = MethodHandles.privateLookupIn(ScopedValue.class, MethodHandles.lookup())
@@ -65,6 +75,12 @@ final class SchedulerHook {
         this.captureBindings = capture;
         this.installBindings = install;
         this.schedulerField = scheduler;
+        this.defaultScheduler = jdkDefault;
+    }
+
+    /** The JDK's default virtual-thread scheduler, or null if this JDK does not let us reach it. */
+    Executor defaultScheduler() {
+        return defaultScheduler;
     }
 
     /** True if {@link #schedulerOf} works: the task of a thread can be found from the thread. */

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -113,7 +114,14 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
     /** Inherited from waiters on priority locks this task holds; +infinity: nothing inherited. */
     private volatile double inherited = Double.POSITIVE_INFINITY;
     private volatile Throwable pendingThrow;        // raised at the next asynkit-aware blocking point
+    private volatile Throwable abandonedWith;       // let go undriven with this exception: report other failures
     volatile boolean synchronous;                   // runs inside awaitSync: must not block or create tasks
+    /**
+     * True from creation until the JDK first hands over this task's continuation (set by {@code start()});
+     * afterwards a continuation other than the task's own is a thread the task started, also once the task
+     * has ended and dropped its own.
+     */
+    private volatile boolean awaitingFirstStart;
 
     // Guarded by the loop's lock.
     TaskState state = TaskState.NEW;
@@ -140,6 +148,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
         this.body = body;
         this.reportFailures = reportFailures;
         this.adopted = false;
+        this.awaitingFirstStart = true;
         Thread.Builder.OfVirtual builder = loop.threadBuilder(new Dispatcher(this));
         if (name != null) {
             builder.name(name);
@@ -311,6 +320,29 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
         return pending;
     }
 
+    /** True if an exception thrown into this task waits to be raised. */
+    boolean hasPendingThrow() {
+        return pendingThrow != null;
+    }
+
+    /**
+     * On the task's own thread: makes {@code exception}, taken with {@link #takeThrownException()} but not
+     * raised, pending again (unless another one arrived meanwhile), with the interrupt that carries it.
+     */
+    void restoreThrown(Throwable exception) {
+        if (PENDING_THROW.compareAndSet(this, null, exception)) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The task runs on undriven after a {@link Drive} let it go with {@code exception}: a failure other than
+     * that one has nobody to see it but the loop's exception handler.
+     */
+    void reportFailuresOtherThan(Throwable exception) {
+        abandonedWith = exception;
+    }
+
     /** On the task's own thread: see {@link TaskInternals.Access#withdrawThrow}. */
     private boolean withdrawThrow(Throwable exception) {
         if (currentOrNull() != this) {
@@ -441,7 +473,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
      * The Executor the JDK hands this thread's continuation to (and those of threads it starts, which
      * inherit it). Being a class of its own, it also tells which task a virtual thread belongs to.
      */
-    private static final class Dispatcher implements Executor {
+    static final class Dispatcher implements Executor {
         final Task<?> task;
 
         Dispatcher(Task<?> task) {
@@ -459,9 +491,25 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
         continuation.run();
     }
 
+    /** True until the first continuation of this task's own thread was handed over. */
+    boolean awaitsFirstStart() {
+        return awaitingFirstStart;
+    }
+
+    /** The JDK handed over this task's continuation for the first time. */
+    void firstStarted(Runnable continuation) {
+        this.continuation = continuation;
+        awaitingFirstStart = false;
+    }
+
     /** Starts the thread; the first dispatch registers the task with the loop. */
     void start() {
-        thread.start();
+        Thread t = thread;
+        if (t == null) { // settled before it was ever started (its loop closed)
+            throw new RejectedExecutionException("task " + name() + " cannot start: loop '" + loop.name()
+                    + "' settled it (" + (isCancelled() ? "cancelled" : "done") + ") before it was started");
+        }
+        t.start();
     }
 
     /** The body of the task's virtual thread. */
@@ -484,7 +532,8 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
         } catch (Throwable failure) {
             // As FutureTask does: a body that throws a CancellationException failed, it was not cancelled.
             Throwable stored = failure instanceof CancellationException ? new CompletionException(failure) : failure;
-            if (result.completeExceptionally(stored) && reportFailures) {
+            Throwable expected = abandonedWith;
+            if (result.completeExceptionally(stored) && (reportFailures || (expected != null && failure != expected))) {
                 loop.reportUncaught(this, failure);
             }
         } finally {

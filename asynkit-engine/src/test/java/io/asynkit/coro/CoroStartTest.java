@@ -112,7 +112,7 @@ class CoroStartTest {
     }
 
     @Test
-    void aCallThatIgnoresTheThrowIsReported() throws Exception {
+    void aCallThatParksAgainAfterItsLastTryIsReportedAsIgnoring() throws Exception {
         CoroStart<String> start = CoroStart.start(() -> {
             while (true) {
                 try {
@@ -122,7 +122,7 @@ class CoroStartTest {
                 }
             }
         });
-        assertThatThrownBy(() -> start.throwInto(new IllegalStateException("stop")))
+        assertThatThrownBy(() -> start.throwInto(new IllegalStateException("stop"), 1))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("ignored");
         start.task().cancel(true);
     }

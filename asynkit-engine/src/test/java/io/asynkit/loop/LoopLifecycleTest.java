@@ -303,6 +303,34 @@ class LoopLifecycleTest {
         }
     }
 
+    @Test
+    void anAdoptedThreadOutlivesTheTaskThatStartedItAndStaysItsOwnTask() throws Exception {
+        try (Loop loop = Loop.builder().name("adopt-outlives").build()) {
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicReference<Task<?>> seenInside = new AtomicReference<>();
+            Task<Thread> parent = loop.submit(() -> Thread.ofVirtual().name("outliver").start(() -> {
+                try {
+                    release.await(); // parks past the parent's end, and resumes after it
+                    seenInside.set(Task.currentOrNull());
+                } catch (InterruptedException e) {
+                    throw new RuntimeException(e);
+                }
+            }));
+            Thread child = parent.get();
+            awaitState(parent, TaskState.DONE);
+            release.countDown();
+            assertThat(child.join(Duration.ofSeconds(10))).isTrue();
+            assertThat(seenInside.get()).isNotNull().isNotSameAs(parent);
+            assertThat(seenInside.get().isAdopted()).isTrue();
+            assertThat(parent.taskState()).isEqualTo(TaskState.DONE);
+            awaitState(seenInside.get(), TaskState.DONE);
+            LoopStatistics stats = loop.statistics();
+            assertThat(stats.tasksStarted()).isEqualTo(2);
+            assertThat(stats.tasksCompleted()).isEqualTo(2);
+            assertThat(stats.liveTasks()).isZero();
+        }
+    }
+
     /**
      * Waits for {@code latch} with a native frame on the stack (an FFM upcall from the C library's
      * {@code qsort} comparator), so a virtual thread waiting here holds its carrier: it is pinned.
