@@ -33,7 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * signalled before the exception arrived (the JDK returns normally then), the signal is passed on to
  * another waiter with {@link Condition#signal()} before the exception is raised, so it is not lost.
  * Plain interrupts keep the JDK's behaviour. Checked exceptions thrown into the task are raised wrapped
- * in {@link CompletionException}, as asynkit's waits do.
+ * in {@link java.util.concurrent.CompletionException}, as asynkit's waits do.
  */
 public final class InterruptCondition implements Condition {
 

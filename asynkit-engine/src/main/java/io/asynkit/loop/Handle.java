@@ -6,7 +6,7 @@ import java.util.concurrent.ScheduledFuture;
 
 /**
  * A callback scheduled on a loop with {@link Loop#callSoon}, {@link Loop#callLater} or
- * {@link Loop#callAt}: the counterpart of asyncio's {@code Handle}/{@code TimerHandle}.
+ * {@link Loop#callAtPosition}: the counterpart of asyncio's {@code Handle}/{@code TimerHandle}.
  *
  * <p>A callback runs on a carrier thread, between tasks, like an asyncio callback runs on the loop
  * thread: it must be short and must not block (blocking holds the carrier). An exception it throws
