@@ -72,7 +72,7 @@ class AsynkitWebApplicationTests {
     void asyncEagerAndScheduledMethodsRunAsTasksAtTheirPriority() {
         Where async = get("/async");
         assertThat(async.inTask()).isTrue();
-        assertThat(async.task()).startsWith("async-");
+        assertThat(async.task()).as("Boot's prefix, the bean and the method").isEqualTo("task-WebTestApplication.Background.lowAsync");
         assertThat(async.priority()).isEqualTo(Priority.LOW);
         Where eager = get("/eager");
         assertThat(eager.inTask()).isTrue();
@@ -80,7 +80,7 @@ class AsynkitWebApplicationTests {
         assertThat(eager.priority()).isEqualTo(Priority.HIGH);
         Where scheduled = get("/scheduled");
         assertThat(scheduled.inTask()).isTrue();
-        assertThat(scheduled.task()).startsWith("scheduled ");
+        assertThat(scheduled.task()).isEqualTo("scheduling-WebTestApplication.Background.tick");
         assertThat(scheduled.priority()).isEqualTo(Priority.LOW);
     }
 
