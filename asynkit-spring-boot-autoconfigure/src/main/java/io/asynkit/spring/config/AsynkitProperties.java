@@ -205,6 +205,12 @@ public class AsynkitProperties implements Validator {
          */
         private boolean enabled = true;
 
+        /**
+         * Prefix of the names of request tasks: 'http-request' until Spring MVC has chosen the handler, then
+         * the method and the route pattern, such as 'GET /api/quote/{id}'.
+         */
+        private String taskNamePrefix = "";
+
         public boolean isEnabled() {
             return enabled;
         }
@@ -213,6 +219,13 @@ public class AsynkitProperties implements Validator {
             this.enabled = enabled;
         }
 
+        public String getTaskNamePrefix() {
+            return taskNamePrefix;
+        }
+
+        public void setTaskNamePrefix(String taskNamePrefix) {
+            this.taskNamePrefix = taskNamePrefix;
+        }
     }
 
     /** {@code @Eager} methods. */
@@ -286,6 +299,9 @@ public class AsynkitProperties implements Validator {
             rejectNegative(errors, "shutdown.await-termination-period", p.shutdown.awaitTerminationPeriod);
         }
         rejectNegative(errors, "shutdown.cancel-timeout", p.shutdown.cancelTimeout);
+        if (p.web.taskNamePrefix == null) {
+            errors.rejectValue("web.task-name-prefix", "null", "must not be null; leave it unset for no prefix");
+        }
         if (p.actuator.maxTasks < 0) {
             errors.rejectValue("actuator.max-tasks", "range", "must be zero or more");
         }

@@ -2,6 +2,7 @@ package io.asynkit.spring.web;
 
 import io.asynkit.loop.Loop;
 import io.asynkit.spring.config.AsynkitAutoConfiguration;
+import io.asynkit.spring.config.AsynkitProperties;
 import io.asynkit.spring.config.IgnoredProperties;
 import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -12,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
 import org.springframework.boot.jetty.autoconfigure.JettyServerProperties;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
@@ -32,11 +34,15 @@ import java.util.concurrent.SynchronousQueue;
  * <p>The customizers are ordered after Boot's own, including the one that installs plain virtual
  * threads when {@code spring.threads.virtual.enabled=true}, so asynkit wins there too.
  * {@code asynkit.web.enabled=false} leaves the web server's threads to Boot.
+ *
+ * <p>Request tasks are named {@code asynkit.web.task-name-prefix + "http-request"} when the server hands
+ * them over; {@link RequestTaskNameInterceptor} names them after the route once Spring MVC knows it.
  */
 @AutoConfiguration(after = AsynkitAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = {"asynkit.enabled", "asynkit.web.enabled"}, matchIfMissing = true)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnBean(Loop.class)
+@EnableConfigurationProperties(AsynkitProperties.class)
 public final class AsynkitWebServerAutoConfiguration {
 
     /**
@@ -45,12 +51,12 @@ public final class AsynkitWebServerAutoConfiguration {
      */
     public static final int ORDER = 10;
 
-    /** The name of every request's task. */
+    /** The name of a request's task until its handler is known. */
     static final String REQUEST_TASK_NAME = "http-request";
 
     /** Runs each request handed over by the server as a fire-and-forget task of {@code loop}. */
-    static Executor requestExecutor(Loop loop) {
-        return new RequestExecutor(loop, REQUEST_TASK_NAME);
+    static Executor requestExecutor(Loop loop, AsynkitProperties properties) {
+        return new RequestExecutor(loop, properties.getWeb().getTaskNamePrefix() + REQUEST_TASK_NAME);
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -58,8 +64,9 @@ public final class AsynkitWebServerAutoConfiguration {
     static class Tomcat {
 
         @Bean
-        WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> asynkitTomcatCustomizer(Loop loop) {
-            Executor executor = requestExecutor(loop);
+        WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> asynkitTomcatCustomizer(Loop loop,
+                AsynkitProperties properties) {
+            Executor executor = requestExecutor(loop, properties);
             return new OrderedCustomizer<>(factory ->
                     factory.addProtocolHandlerCustomizers(protocolHandler -> protocolHandler.setExecutor(executor)));
         }
@@ -84,8 +91,8 @@ public final class AsynkitWebServerAutoConfiguration {
          */
         @Bean
         WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory> asynkitJettyCustomizer(Loop loop,
-                ObjectProvider<JettyServerProperties> jettyProperties) {
-            Executor executor = requestExecutor(loop);
+                AsynkitProperties properties, ObjectProvider<JettyServerProperties> jettyProperties) {
+            Executor executor = requestExecutor(loop, properties);
             return new OrderedCustomizer<>(factory -> {
                 QueuedThreadPool pool = platformThreads(jettyProperties.getIfAvailable());
                 pool.setName("jetty-" + loop.name());

@@ -11,6 +11,7 @@ import io.asynkit.spring.config.IgnoredProperties;
 import io.asynkit.spring.config.LoopExecutionSupport;
 import io.asynkit.spring.support.TaskDecorators;
 import io.asynkit.spring.support.TaskNames;
+import io.asynkit.spring.web.RequestTaskNameInterceptor;
 import io.asynkit.spring.metrics.AsynkitMetrics;
 import io.asynkit.spring.priority.Priorities;
 import io.asynkit.testing.NullSweep;
@@ -37,6 +38,7 @@ class NullArgumentsTests {
                     .sweep(AsynkitAsyncConfigurer.class, null, true)
                     .sweep(IgnoredProperties.class, null, true) // a record: equals(null) is false, rightly
                     .sweep(HookUnavailableFailureAnalyzer.class, null, true)
+                    .sweep(RequestTaskNameInterceptor.class, null, true)
                     .sweep(TaskDecorators.class, null, true)
                     .sweep(TaskNames.class, null, true)
                     .sweep(AsynkitEndpoint.class, new AsynkitEndpoint(loop, false, 10), true)
