@@ -99,12 +99,4 @@ public final class AsynkitAutoConfiguration {
         return new AsynkitStartupReport(loop, ignored, environment);
     }
 
-    /** Boot's pool and concurrency settings: a loop has carriers, and no pool or queue of its own per executor. */
-    @Bean
-    IgnoredProperties asynkitIgnoredTaskProperties() {
-        return new IgnoredProperties("applicationTaskExecutor and taskScheduler run every task on the loop's "
-                + "carriers, without a thread pool, queue or concurrency limit of their own; size the loop with "
-                + "asynkit.carriers", "spring.task.execution.pool", "spring.task.execution.simple",
-                "spring.task.scheduling.pool", "spring.task.scheduling.simple");
-    }
 }

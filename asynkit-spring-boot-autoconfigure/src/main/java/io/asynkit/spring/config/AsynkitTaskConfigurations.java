@@ -69,6 +69,14 @@ final class AsynkitTaskConfigurations {
                                                     ObjectProvider<TaskDecorator> taskDecorators) {
             return configure(new AsynkitTaskExecutor(loop), properties.getThreadNamePrefix(), taskDecorators);
         }
+
+        /** Boot sizes its own executor with these; the loop has carriers, and no pool per executor. */
+        @Bean
+        IgnoredProperties asynkitIgnoredExecutionProperties() {
+            return new IgnoredProperties("applicationTaskExecutor runs every task on the loop's carriers, without a "
+                    + "thread pool, queue or concurrency limit of its own; size the loop with asynkit.carriers",
+                    "spring.task.execution.pool", "spring.task.execution.simple");
+        }
     }
 
     /** {@code taskScheduler}, with {@code @EnableScheduling} and no scheduler of the application's, as Boot's. */
@@ -81,6 +89,14 @@ final class AsynkitTaskConfigurations {
         AsynkitTaskScheduler taskScheduler(Loop loop, TaskSchedulingProperties properties,
                                            ObjectProvider<TaskDecorator> taskDecorators) {
             return configure(new AsynkitTaskScheduler(loop), properties.getThreadNamePrefix(), taskDecorators);
+        }
+
+        /** Boot sizes its own scheduler with these; the loop's timer wakes executions that run on its carriers. */
+        @Bean
+        IgnoredProperties asynkitIgnoredSchedulingProperties() {
+            return new IgnoredProperties("taskScheduler runs every execution as a task of the loop, woken by the "
+                    + "loop's timer, without a thread pool or concurrency limit of its own; size the loop with "
+                    + "asynkit.carriers", "spring.task.scheduling.pool", "spring.task.scheduling.simple");
         }
     }
 

@@ -208,13 +208,23 @@ class AsynkitAutoConfigurationTests {
 
     @Test
     void bootsPropertiesWithoutMeaningOnALoopAreWarnedAboutOnce(CapturedOutput output) {
-        runner.withPropertyValues("spring.task.execution.pool.core-size=4", "spring.task.scheduling.pool.size=2",
+        runner.withUserConfiguration(SchedulingOn.class).withPropertyValues("spring.task.execution.pool.core-size=4",
+                "spring.task.execution.simple.concurrency-limit=8", "spring.task.scheduling.pool.size=2",
                 "spring.task.execution.thread-name-prefix=honoured-").run(context -> assertThat(context).hasNotFailed());
         String log = output.getAll();
         assertThat(log.split("these Spring Boot properties have no effect", -1)).as("one warning").hasSize(2);
-        assertThat(log).contains("spring.task.execution.pool.core-size, spring.task.scheduling.pool.size: "
-                + "applicationTaskExecutor and taskScheduler run every task on the loop's carriers")
+        assertThat(log).contains("\n  spring.task.execution.pool.core-size, spring.task.execution.simple.concurrency-limit: "
+                        + "applicationTaskExecutor runs every task on the loop's carriers")
+                .contains("\n  spring.task.scheduling.pool.size: taskScheduler runs every execution as a task of the loop")
                 .doesNotContain("thread-name-prefix:");
+    }
+
+    @Test
+    void bootsPropertiesAreNotWarnedAboutWhereBootsOwnExecutorUsesThem(CapturedOutput output) {
+        runner.withUserConfiguration(OwnPool.class).withPropertyValues("spring.task.execution.mode=force",
+                "spring.task.execution.pool.core-size=4", "spring.task.scheduling.pool.size=2")
+                .run(context -> assertThat(context.getBean("applicationTaskExecutor")).isInstanceOf(ThreadPoolTaskExecutor.class));
+        assertThat(output).doesNotContain("have no effect");
     }
 
     @Test
