@@ -29,8 +29,9 @@ import java.util.stream.Stream;
  * <p>Ordered before Boot's {@link TaskExecutionAutoConfiguration} and
  * {@link TaskSchedulingAutoConfiguration}, and with their conditions: the executor backs off when the
  * application defines any {@link Executor} bean (the loop itself does not count), and when
- * {@code spring.task.execution.mode=force} makes Boot define its own; the scheduler exists only with {@code @EnableScheduling} and
- * backs off for any {@code TaskScheduler} or {@code ScheduledExecutorService}; the loop backs off for a
+ * {@code spring.task.execution.mode=force} makes Boot define its own; the scheduler exists only with
+ * {@code @EnableScheduling} and backs off for any {@code TaskScheduler} or
+ * {@code ScheduledExecutorService}; the loop backs off for a
  * {@code Loop} bean, and {@link LoopBuilderCustomizer} beans customize it without replacing it.
  * {@code asynkit.enabled=false} turns it all off, leaving Boot's defaults exactly as they are without
  * asynkit.
