@@ -153,6 +153,25 @@ class AsynkitWebOptionsTests {
     }
 
     @Test
+    void thePrefixPrecedesTheNameOfEveryRequestTask() {
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(AsynkitAutoConfiguration.class,
+                        AsynkitWebServerAutoConfiguration.class))
+                .withPropertyValues("asynkit.web.task-name-prefix=shop-")
+                .run(context -> {
+                    @SuppressWarnings("unchecked")
+                    WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory> customizer =
+                            context.getBean("asynkitJettyCustomizer", WebServerFactoryCustomizer.class);
+                    JettyServletWebServerFactory factory = new JettyServletWebServerFactory();
+                    customizer.customize(factory);
+                    CompletableFuture<String> name = new CompletableFuture<>();
+                    ((QueuedThreadPool) factory.getThreadPool()).getVirtualThreadsExecutor()
+                            .execute(() -> name.complete(io.asynkit.loop.Task.current().name()));
+                    assertThat(name.get()).isEqualTo("shop-http-request");
+                });
+    }
+
+    @Test
     void theWebSwitchRemovesTheCustomizers() {
         new WebApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(AsynkitAutoConfiguration.class,
