@@ -5,6 +5,7 @@ import io.asynkit.loop.Loop;
 import io.asynkit.loop.LoopStatistics;
 import io.asynkit.loop.Task;
 import io.asynkit.loop.TaskState;
+import io.asynkit.spring.support.TaskNames;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -126,8 +127,8 @@ public class AsynkitEndpoint {
                         .map(StackFrameDescriptor::of).orElse(null);
             }
         }
-        return new TaskDescriptor(task.id(), task.name(), task.priority(), task.effectivePriority(), state.name(),
-                duration(nanosInState), task.dispatchCount(), task.isAdopted(), waitingAt, stack);
+        return new TaskDescriptor(task.id(), TaskNames.displayName(task), task.priority(), task.effectivePriority(),
+                state.name(), duration(nanosInState), task.dispatchCount(), task.isAdopted(), waitingAt, stack);
     }
 
     private static BoostingDescriptor boosting(LoopStatistics stats) {
@@ -201,7 +202,8 @@ public class AsynkitEndpoint {
      * One task; also the response of {@code GET /actuator/asynkit/{id}}.
      *
      * @param id                the task's id, unique in the JVM
-     * @param name              the task's name
+     * @param name              the task's name: a request's route once known ({@code GET /api/quote}), else
+     *                          the name it was created with
      * @param priority          its own priority (lower runs first: HIGH -10, NORMAL 0, LOW 10)
      * @param effectivePriority the priority it is queued by: its own, or a better one inherited through a
      *                          {@code PriorityLock} it holds

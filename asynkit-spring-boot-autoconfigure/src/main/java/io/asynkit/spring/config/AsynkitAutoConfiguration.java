@@ -1,74 +1,91 @@
 package io.asynkit.spring.config;
 
 import io.asynkit.loop.Loop;
-import io.asynkit.loop.MissingHookPolicy;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskExecutionProperties;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.task.TaskDecorator;
-import org.springframework.core.task.support.CompositeTaskDecorator;
-import org.springframework.scheduling.TaskScheduler;
-import org.springframework.scheduling.annotation.AsyncConfigurer;
+import org.springframework.context.annotation.Fallback;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 
-import java.util.List;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Stream;
 
 /**
  * Runs the application on one shared asynkit {@link Loop}: it is Boot's {@code applicationTaskExecutor}
- * ({@code @Async}, MVC async requests, everything that asks for Boot's executor) and
- * {@code taskScheduler} ({@code @Scheduled}), and, through the web auto-configuration, the web server's
- * request executor.
+ * ({@code @Async}, MVC async requests, everything that asks for Boot's executor) and, with
+ * {@code @EnableScheduling}, its {@code taskScheduler} ({@code @Scheduled}), and, through the web
+ * auto-configuration, the web server's request executor.
  *
  * <p>Ordered before Boot's {@link TaskExecutionAutoConfiguration} and
- * {@link TaskSchedulingAutoConfiguration}, which back off once these beans exist. Every bean here
- * backs off in turn when the application defines its own. {@code asynkit.enabled=false} turns it all
- * off, leaving Boot's defaults exactly as they are without asynkit.
+ * {@link TaskSchedulingAutoConfiguration}, and with their conditions: the executor backs off when the
+ * application defines any {@link Executor} bean (the loop itself does not count), and when
+ * {@code spring.task.execution.mode=force} makes Boot define its own; the scheduler exists only with
+ * {@code @EnableScheduling} and backs off for any {@code TaskScheduler} or
+ * {@code ScheduledExecutorService}; the loop backs off for a
+ * {@code Loop} bean, and {@link LoopBuilderCustomizer} beans customize it without replacing it.
+ * {@code asynkit.enabled=false} turns it all off, leaving Boot's defaults exactly as they are without
+ * asynkit.
  */
 @AutoConfiguration(before = {TaskExecutionAutoConfiguration.class, TaskSchedulingAutoConfiguration.class})
 @ConditionalOnBooleanProperty(name = "asynkit.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(AsynkitProperties.class)
+@EnableConfigurationProperties({AsynkitProperties.class, TaskExecutionProperties.class, TaskSchedulingProperties.class})
+@Import({AsynkitTaskConfigurations.ExecutorConfiguration.class, AsynkitTaskConfigurations.SchedulerConfiguration.class,
+        AsynkitTaskConfigurations.ForcedModeWarning.class})
 public final class AsynkitAutoConfiguration {
 
-    private static final Log LOG = LogFactory.getLog(AsynkitAutoConfiguration.class);
-
-    /** The flag the engine needs, and every place it can be given. */
-    static final String HOOK_ADVICE = """
-            add the JVM option '--add-opens java.base/java.lang=ALL-UNNAMED':
-              tests (Maven Surefire):   <argLine>--add-opens java.base/java.lang=ALL-UNNAMED</argLine>
-              tests (Gradle):           test { jvmArgs '--add-opens', 'java.base/java.lang=ALL-UNNAMED' }
-              mvn spring-boot:run:      <jvmArguments>--add-opens java.base/java.lang=ALL-UNNAMED</jvmArguments>
-              IDE:                      the VM options of the run configuration
-              java -jar app.jar:        the manifest entry 'Add-Opens: java.base/java.lang'
-                                        (maven-jar-plugin <archive><manifestEntries>; the Boot repackage keeps it)""";
-
-    @Bean(destroyMethod = "close")
+    /**
+     * The loop. A {@link Fallback} bean: it is an {@link Executor} (and an {@code ExecutorService}), and
+     * code that asks the context for "the" {@code Executor} must get {@code applicationTaskExecutor}, as in
+     * an application without asynkit, not find two.
+     */
+    @Bean(name = HookUnavailableFailureAnalyzer.LOOP_BEAN_NAME, destroyMethod = "close")
+    @Fallback
     @ConditionalOnMissingBean
-    Loop asynkitLoop(AsynkitProperties properties) {
+    Loop asynkitLoop(AsynkitProperties properties, TaskExecutionProperties execution, TaskSchedulingProperties scheduling,
+                     ObjectProvider<LoopBuilderCustomizer> customizers) {
         Loop.Builder builder = Loop.builder()
                 .name(properties.getName())
                 .carriers(properties.resolvedCarriers())
                 .carrierNice(properties.getCarrierNice())
                 .policy(properties.getPolicy())
                 .missingHook(properties.getMissingHook())
-                .shutdownTimeout(properties.getShutdown().getAwaitTerminationPeriod())
+                .shutdownTimeout(awaitTerminationPeriod(properties, execution, scheduling))
                 .cancelTimeout(properties.getShutdown().getCancelTimeout());
         builder = properties.getBoosting().isEnabled() ? builder.boostAfter(properties.getBoosting().getAfter())
                 : builder.boosting(false);
-        if (properties.getMissingHook() == MissingHookPolicy.DEGRADE && !Loop.hookProblem().isEmpty()) {
-            LOG.warn("asynkit runs DEGRADED on the JDK's default virtual-thread scheduler, without priorities, "
-                    + "boosting or positional scheduling (" + Loop.hookProblem().get() + "). To fix it, "
-                    + HOOK_ADVICE + "\nSet asynkit.missing-hook=fail to make this an error instead.");
+        for (LoopBuilderCustomizer customizer : customizers.orderedStream().toList()) {
+            customizer.customize(builder);
         }
         return builder.build();
+    }
+
+    /**
+     * {@code asynkit.shutdown.await-termination-period} when set; else the longest period Boot's own
+     * executor or scheduler would wait ({@code spring.task.execution|scheduling.shutdown.await-termination=true}
+     * with a period), as there is one loop behind both; else 30 seconds.
+     */
+    static Duration awaitTerminationPeriod(AsynkitProperties properties, TaskExecutionProperties execution,
+                                           TaskSchedulingProperties scheduling) {
+        Duration own = properties.getShutdown().getAwaitTerminationPeriod();
+        if (own != null) {
+            return own;
+        }
+        Duration executionPeriod = execution.getShutdown().isAwaitTermination()
+                ? execution.getShutdown().getAwaitTerminationPeriod() : null;
+        Duration schedulingPeriod = scheduling.getShutdown().isAwaitTermination()
+                ? scheduling.getShutdown().getAwaitTerminationPeriod() : null;
+        return Stream.of(executionPeriod, schedulingPeriod).filter(Objects::nonNull).max(Duration::compareTo)
+                .orElse(AsynkitProperties.Shutdown.DEFAULT_AWAIT_TERMINATION_PERIOD);
     }
 
     @Bean
@@ -77,41 +94,10 @@ public final class AsynkitAutoConfiguration {
         return new AsynkitLoopLifecycle(loop);
     }
 
-    @Bean(name = TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME)
-    @ConditionalOnMissingBean(name = TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME)
-    AsynkitTaskExecutor applicationTaskExecutor(Loop loop, ObjectProvider<TaskDecorator> taskDecorators) {
-        return new AsynkitTaskExecutor(loop, "async-", decorator(taskDecorators));
-    }
-
-    @Bean(name = "taskScheduler")
-    @ConditionalOnMissingBean({TaskScheduler.class, ScheduledExecutorService.class})
-    AsynkitTaskScheduler taskScheduler(Loop loop, ObjectProvider<TaskDecorator> taskDecorators) {
-        return new AsynkitTaskScheduler(loop, decorator(taskDecorators));
-    }
-
-    /**
-     * {@code @Async} methods use {@code applicationTaskExecutor} (ours, or the application's), as Boot
-     * arranges it when it owns the executor: Boot's own arrangement backs off once an executor exists.
-     */
     @Bean
-    @ConditionalOnMissingBean(AsyncConfigurer.class)
-    AsyncConfigurer asynkitAsyncConfigurer(BeanFactory beanFactory) {
-        return new AsyncConfigurer() {
-            @Override
-            public Executor getAsyncExecutor() {
-                return beanFactory.getBean(TaskExecutionAutoConfiguration.APPLICATION_TASK_EXECUTOR_BEAN_NAME,
-                        Executor.class);
-            }
-        };
+    AsynkitStartupReport asynkitStartupReport(ObjectProvider<Loop> loop, ObjectProvider<IgnoredProperties> ignored,
+                                              Environment environment) {
+        return new AsynkitStartupReport(loop, ignored, environment);
     }
 
-    /** As Boot does: one decorator bean is used as it is; several are applied in order. */
-    private static TaskDecorator decorator(ObjectProvider<TaskDecorator> taskDecorators) {
-        List<TaskDecorator> decorators = taskDecorators.orderedStream().toList();
-        return switch (decorators.size()) {
-            case 0 -> null;
-            case 1 -> decorators.getFirst();
-            default -> new CompositeTaskDecorator(decorators);
-        };
-    }
 }

@@ -166,8 +166,15 @@ public class AsynkitProperties implements Validator {
     /** Graceful shutdown, in step with the application context. */
     public static class Shutdown {
 
-        /** How long tasks still running at shutdown may take to finish before they are cancelled. */
-        private Duration awaitTerminationPeriod = Duration.ofSeconds(30);
+        /** The await-termination period when nothing sets one. */
+        public static final Duration DEFAULT_AWAIT_TERMINATION_PERIOD = Duration.ofSeconds(30);
+
+        /**
+         * How long tasks still running at shutdown may take to finish before they are cancelled. When unset,
+         * the longer of spring.task.execution.shutdown.await-termination-period and
+         * spring.task.scheduling.shutdown.await-termination-period whose await-termination is true applies.
+         */
+        private Duration awaitTerminationPeriod;
 
         /** How long cancelled tasks may take to unwind before the loop gives up on them. */
         private Duration cancelTimeout = Duration.ofSeconds(5);
@@ -198,12 +205,26 @@ public class AsynkitProperties implements Validator {
          */
         private boolean enabled = true;
 
+        /**
+         * Prefix of the names of request tasks: 'http-request' until Spring MVC has chosen the handler, then
+         * the method and the route pattern, such as 'GET /api/quote/{id}'.
+         */
+        private String taskNamePrefix = "";
+
         public boolean isEnabled() {
             return enabled;
         }
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
+        }
+
+        public String getTaskNamePrefix() {
+            return taskNamePrefix;
+        }
+
+        public void setTaskNamePrefix(String taskNamePrefix) {
+            this.taskNamePrefix = taskNamePrefix;
         }
     }
 
@@ -274,8 +295,13 @@ public class AsynkitProperties implements Validator {
             errors.rejectValue("boosting.after", "range", "must be at least 1 (dispatches of better work that may "
                     + "overtake a task before it is boosted); set asynkit.boosting.enabled=false to turn boosting off");
         }
-        rejectNegative(errors, "shutdown.await-termination-period", p.shutdown.awaitTerminationPeriod);
+        if (p.shutdown.awaitTerminationPeriod != null) {
+            rejectNegative(errors, "shutdown.await-termination-period", p.shutdown.awaitTerminationPeriod);
+        }
         rejectNegative(errors, "shutdown.cancel-timeout", p.shutdown.cancelTimeout);
+        if (p.web.taskNamePrefix == null) {
+            errors.rejectValue("web.task-name-prefix", "null", "must not be null; leave it unset for no prefix");
+        }
         if (p.actuator.maxTasks < 0) {
             errors.rejectValue("actuator.max-tasks", "range", "must be zero or more");
         }

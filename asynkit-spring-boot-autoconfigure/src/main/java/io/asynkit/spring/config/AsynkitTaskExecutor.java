@@ -1,18 +1,19 @@
 package io.asynkit.spring.config;
 
-import io.asynkit.internal.Throwables;
 import io.asynkit.loop.Loop;
 import io.asynkit.loop.Task;
 import io.asynkit.loop.TaskBuilder;
 import org.springframework.core.task.AsyncTaskExecutor;
 import org.springframework.core.task.TaskDecorator;
-import org.springframework.core.task.TaskRejectedException;
 
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /**
  * Spring's {@link AsyncTaskExecutor} on an asynkit {@link Loop}: every submitted runnable or callable
@@ -23,46 +24,50 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>{@code
  * @Autowired AsyncTaskExecutor applicationTaskExecutor;
  * Future<Report> report = applicationTaskExecutor.submit(this::buildReport); // an asynkit Task
+ *
+ * @Bean                                          // an executor of your own, on the application's loop
+ * AsynkitTaskExecutor reportExecutor(Loop loop) {
+ *     AsynkitTaskExecutor executor = new AsynkitTaskExecutor(loop);
+ *     executor.setTaskNamePrefix("report-");     // default: the bean name and '-'
+ *     return executor;
+ * }
  * }</pre>
  *
+ * <p>As Spring's executors behave:
+ * <ul>
+ * <li>The {@link TaskDecorator} decorates every submission on the submitting thread, for every kind of
+ *     submission, so MDC, security context and tracing reach the task.</li>
+ * <li>{@code submit} returns the {@link Task} itself; {@code submitCompletable} a {@link CompletableFuture}
+ *     that fails with a {@link CompletionException} wrapping what the task threw (cancelling it cancels
+ *     the task). {@link #execute} is fire-and-forget: a failure goes to the loop's exception handler.</li>
+ * <li>A submission to a closed loop throws Spring's {@code TaskRejectedException}.</li>
+ * <li>It is a {@code SmartLifecycle}: {@code context.stop()} pauses it, {@code context.start()} resumes it
+ *     (see {@link LoopExecutionSupport}).</li>
+ * </ul>
+ *
  * <p>Each task inherits the priority of the task that submits it (see {@code @Priority}), or runs at
- * NORMAL when submitted from a plain thread. The futures returned are the tasks themselves. A
- * {@link TaskDecorator} wraps every runnable and callable, as Boot's executors apply theirs.
- * {@link #execute} is fire-and-forget: a failure goes to the loop's exception handler.
+ * NORMAL when submitted from a plain thread. Tasks are named {@code prefix + n}, or, for an
+ * {@code @Async} method, {@code prefix + Bean.method} (e.g. {@code task-ReportService.build}).
  */
-public class AsynkitTaskExecutor implements AsyncTaskExecutor {
-
-    private final Loop loop;
-    private final String taskNamePrefix;
-    private final TaskDecorator decorator;
-    private final AtomicLong counter = new AtomicLong();
+public class AsynkitTaskExecutor extends LoopExecutionSupport implements AsyncTaskExecutor {
 
     /**
-     * @param loop           the loop the tasks run on
-     * @param taskNamePrefix names the tasks {@code prefix + n}
-     * @param decorator      applied to every task, or null
+     * @param loop the loop the tasks run on; this executor never closes it
      */
-    public AsynkitTaskExecutor(Loop loop, String taskNamePrefix, TaskDecorator decorator) {
-        this.loop = Objects.requireNonNull(loop, "loop");
-        this.taskNamePrefix = Objects.requireNonNull(taskNamePrefix, "taskNamePrefix");
-        this.decorator = decorator;
-    }
-
-    /** The loop the tasks run on. */
-    public Loop getLoop() {
-        return loop;
+    public AsynkitTaskExecutor(Loop loop) {
+        super(loop, "async-");
     }
 
     @Override
     public void execute(Runnable task) {
         Objects.requireNonNull(task, "task");
-        newTask().execute(decorate(task));
+        TaskBuilder builder = newTask();
+        submitted(() -> builder.execute(gated(decorated(task))));
     }
 
     @Override
     public Future<?> submit(Runnable task) {
-        Objects.requireNonNull(task, "task");
-        return newTask().start(decorate(task));
+        return start(task);
     }
 
     @Override
@@ -72,53 +77,66 @@ public class AsynkitTaskExecutor implements AsyncTaskExecutor {
 
     @Override
     public CompletableFuture<Void> submitCompletable(Runnable task) {
-        Objects.requireNonNull(task, "task");
-        return newTask().start(decorate(task)).toCompletableFuture();
+        return completable(start(task));
     }
 
     @Override
     public <T> CompletableFuture<T> submitCompletable(Callable<T> task) {
-        return start(task).toCompletableFuture();
+        return completable(start(task));
+    }
+
+    private Task<Void> start(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        TaskBuilder builder = newTask();
+        return submitted(() -> builder.start(gated(decorated(task))));
     }
 
     private <T> Task<T> start(Callable<T> task) {
         Objects.requireNonNull(task, "task");
-        if (decorator == null) {
-            return newTask().start(task);
-        }
-        return newTask().start(() -> { // a decorator wraps runnables: carry the callable's outcome across it
-            Object[] outcome = new Object[1];
-            Throwable[] failure = new Throwable[1];
-            decorator.decorate(() -> {
-                try {
-                    outcome[0] = task.call();
-                } catch (Throwable t) {
-                    failure[0] = t;
-                }
-            }).run();
-            if (failure[0] != null) {
-                throw Throwables.rethrowable(failure[0]);
+        TaskBuilder builder = newTask();
+        return submitted(() -> builder.start(gated(decorated(task))));
+    }
+
+    /** As {@code CompletableFuture.supplyAsync} reports failures; cancelling it cancels the task. */
+    private static <T> CompletableFuture<T> completable(Task<T> task) {
+        CompletableFuture<T> future = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                task.cancel(true);
+                return super.cancel(mayInterruptIfRunning);
             }
-            @SuppressWarnings("unchecked")
-            T value = (T) outcome[0];
-            return value;
+        };
+        task.toCompletableFuture().whenComplete((value, failure) -> {
+            if (failure == null) {
+                future.complete(value);
+            } else if (failure instanceof CancellationException || failure instanceof CompletionException) {
+                future.completeExceptionally(failure);
+            } else {
+                future.completeExceptionally(new CompletionException(failure));
+            }
         });
+        return future;
     }
 
+    /** Checked first, before any decorator runs: a shut-down loop refuses, as Spring's executors do. */
     private TaskBuilder newTask() {
-        if (loop.isShutdown()) { // as Spring's executors report it; the loop would say RejectedExecutionException
-            throw new TaskRejectedException("executor on asynkit loop '" + loop.name() + "' is shut down: "
-                    + "no new tasks are accepted");
+        if (getLoop().isShutdown()) {
+            throw rejected("executor " + this, null);
         }
-        return loop.newTask().name(taskNamePrefix + counter.incrementAndGet());
+        return getLoop().newTask().name(taskName(AsyncMethodNames.take()));
     }
 
-    private Runnable decorate(Runnable task) {
-        return decorator != null ? decorator.decorate(task) : task;
+    /** The loop may close between the check and the start: the same exception then. */
+    private <T> T submitted(Supplier<T> submission) {
+        try {
+            return submission.get();
+        } catch (RejectedExecutionException closedMeanwhile) {
+            throw rejected("executor " + this, closedMeanwhile);
+        }
     }
 
     @Override
     public String toString() {
-        return "AsynkitTaskExecutor[loop=" + loop.name() + "]";
+        return "AsynkitTaskExecutor[loop=" + getLoop().name() + ", prefix=" + getTaskNamePrefix() + "]";
     }
 }

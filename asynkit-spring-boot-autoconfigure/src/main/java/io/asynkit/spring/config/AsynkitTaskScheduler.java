@@ -3,8 +3,6 @@ package io.asynkit.spring.config;
 import io.asynkit.loop.Handle;
 import io.asynkit.loop.Loop;
 import io.asynkit.loop.Task;
-import org.springframework.core.task.TaskDecorator;
-import org.springframework.core.task.TaskRejectedException;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.Trigger;
 import org.springframework.scheduling.support.PeriodicTrigger;
@@ -40,25 +38,30 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link PeriodicTrigger} does), so executions of one schedule never overlap. An exception in a
  * repeating execution is logged and the schedule goes on; a one-shot's exception completes its
  * future, as Spring's own schedulers do ({@link TaskUtils#getDefaultErrorHandler}).
+ *
+ * <p>As Spring's schedulers: the {@code TaskDecorator} decorates each schedule once, on the thread that
+ * schedules it; {@code context.stop()} pauses (executions falling due wait until {@code context.start()},
+ * see {@link LoopExecutionSupport}); once the context starts closing, no execution starts any more and
+ * new schedules are refused with {@code TaskRejectedException}.
+ *
+ * <p>Executions are named {@code prefix + Bean.method} for {@code @Scheduled} methods (e.g.
+ * {@code scheduling-Housekeeping.sweep}), else {@code prefix + n} per schedule.
  */
-public class AsynkitTaskScheduler implements TaskScheduler {
+public class AsynkitTaskScheduler extends LoopExecutionSupport implements TaskScheduler {
 
-    private final Loop loop;
-    private final TaskDecorator decorator;
     private final Clock clock;
+    private volatile boolean closing;
     private ErrorHandler errorHandler;
 
     /**
-     * @param loop      the loop the executions run on
-     * @param decorator applied to every execution, or null
+     * @param loop the loop the executions run on; this scheduler never closes it
      */
-    public AsynkitTaskScheduler(Loop loop, TaskDecorator decorator) {
-        this(loop, decorator, Clock.systemDefaultZone());
+    public AsynkitTaskScheduler(Loop loop) {
+        this(loop, Clock.systemDefaultZone());
     }
 
-    AsynkitTaskScheduler(Loop loop, TaskDecorator decorator, Clock clock) {
-        this.loop = Objects.requireNonNull(loop, "loop");
-        this.decorator = decorator;
+    AsynkitTaskScheduler(Loop loop, Clock clock) {
+        super(loop, "scheduling-");
         this.clock = clock;
     }
 
@@ -120,8 +123,13 @@ public class AsynkitTaskScheduler implements TaskScheduler {
     }
 
     @Override
+    void contextClosing() {
+        closing = true;
+    }
+
+    @Override
     public String toString() {
-        return "AsynkitTaskScheduler[loop=" + loop.name() + "]";
+        return "AsynkitTaskScheduler[loop=" + getLoop().name() + ", prefix=" + getTaskNamePrefix() + "]";
     }
 
     /**
@@ -143,17 +151,20 @@ public class AsynkitTaskScheduler implements TaskScheduler {
 
         Schedule(Runnable task, Trigger trigger, boolean repeating) {
             Objects.requireNonNull(task, "task");
-            this.task = decorator != null ? decorator.decorate(task) : task;
+            this.taskName = taskName(ScheduledMethods.nameOf(task));
+            this.task = decorated(task);
             this.trigger = trigger;
             this.repeating = repeating;
-            this.taskName = "scheduled " + abbreviate(String.valueOf(task));
         }
 
         Schedule start() {
+            if (closing || getLoop().isShutdown()) {
+                throw rejected("cannot schedule " + taskName, null);
+            }
             try {
                 scheduleNext();
             } catch (RejectedExecutionException e) {
-                throw new TaskRejectedException("cannot schedule " + taskName + " on " + loop.name() + ": " + e.getMessage(), e);
+                throw rejected("cannot schedule " + taskName, e);
             }
             return this;
         }
@@ -171,7 +182,7 @@ public class AsynkitTaskScheduler implements TaskScheduler {
                 }
                 next = at;
                 Duration delay = Duration.between(clock.instant(), at);
-                timer = loop.callLater(delay.isNegative() ? Duration.ZERO : delay, () -> run(at));
+                timer = getLoop().callLater(delay.isNegative() ? Duration.ZERO : delay, () -> run(at));
             } finally {
                 lock.unlock();
             }
@@ -184,7 +195,11 @@ public class AsynkitTaskScheduler implements TaskScheduler {
                 if (finished.isDone()) {
                     return;
                 }
-                running = loop.newTask().name(taskName).start(() -> execute(scheduled));
+                if (closing) { // as Spring's schedulers: nothing starts once the context is closing
+                    finished.completeExceptionally(new CancellationException("the application context is closing"));
+                    return;
+                }
+                running = getLoop().newTask().name(taskName).start(gated(() -> execute(scheduled)));
             } catch (RejectedExecutionException shuttingDown) {
                 finished.completeExceptionally(shuttingDown);
             } finally {
@@ -283,9 +298,5 @@ public class AsynkitTaskScheduler implements TaskScheduler {
         public String toString() {
             return "Schedule[" + taskName + (isCancelled() ? " cancelled" : isDone() ? " done" : " next " + next) + "]";
         }
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 120 ? s : s.substring(0, 117) + "...";
     }
 }

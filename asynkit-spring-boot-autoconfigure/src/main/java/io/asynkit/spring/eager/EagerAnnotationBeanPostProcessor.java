@@ -1,6 +1,7 @@
 package io.asynkit.spring.eager;
 
 import io.asynkit.loop.Loop;
+import io.asynkit.spring.support.TaskDecorators;
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.framework.AopInfrastructureBean;
 import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
@@ -13,7 +14,6 @@ import org.springframework.beans.factory.BeanInitializationException;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.core.task.TaskDecorator;
-import org.springframework.core.task.support.CompositeTaskDecorator;
 import org.springframework.scheduling.annotation.AsyncConfigurer;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.function.SingletonSupplier;
@@ -77,14 +77,8 @@ public class EagerAnnotationBeanPostProcessor extends AbstractBeanFactoryAwareAd
             AsyncConfigurer configurer = beanFactory.getBeanProvider(AsyncConfigurer.class).getIfUnique();
             return configurer != null ? configurer.getAsyncUncaughtExceptionHandler() : null;
         };
-        Supplier<TaskDecorator> decoratorFromContext = lazyOptional(() -> {
-            List<TaskDecorator> decorators = beanFactory.getBeanProvider(TaskDecorator.class).orderedStream().toList();
-            return switch (decorators.size()) {
-                case 0 -> null;
-                case 1 -> decorators.getFirst();
-                default -> new CompositeTaskDecorator(decorators);
-            };
-        });
+        Supplier<TaskDecorator> decoratorFromContext = lazyOptional(() ->
+                TaskDecorators.combine(beanFactory.getBeanProvider(TaskDecorator.class).orderedStream().toList()));
         EagerInterceptor interceptor = new EagerInterceptor(
                 orElse(loop, loopFromContext),
                 new SingletonSupplier<>(orElse(exceptionHandler, handlerFromContext),

@@ -5,6 +5,8 @@ import io.asynkit.coro.Coroutines;
 import io.asynkit.loop.Loop;
 import io.asynkit.loop.Task;
 import io.asynkit.spring.eager.EagerMethods.ReturnKind;
+import io.asynkit.spring.support.TaskDecorators;
+import io.asynkit.spring.support.TaskNames;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.apache.commons.logging.Log;
@@ -157,26 +159,7 @@ public class EagerInterceptor implements MethodInterceptor {
 
     /** The body wrapped by the task decorator: decorated here, on the caller's thread; run in the call's task. */
     private Callable<Object> decorate(Callable<Object> body) {
-        TaskDecorator decorator = taskDecorator.get();
-        if (decorator == null) {
-            return body;
-        }
-        Object[] outcome = new Object[1];
-        Throwable[] failure = new Throwable[1];
-        Runnable decorated = decorator.decorate(() -> {
-            try {
-                outcome[0] = body.call();
-            } catch (Throwable t) {
-                failure[0] = t;
-            }
-        });
-        return () -> {
-            decorated.run();
-            if (failure[0] != null) {
-                throw rethrowable(failure[0]);
-            }
-            return outcome[0];
-        };
+        return TaskDecorators.decorate(taskDecorator.get(), body);
     }
 
     private static Object proceed(MethodInvocation invocation) throws Exception {
@@ -197,6 +180,6 @@ public class EagerInterceptor implements MethodInterceptor {
 
     private String taskName(Method method, Class<?> targetClass) {
         return taskNames.computeIfAbsent(new MethodClassKey(method, targetClass),
-                key -> "eager:" + ClassUtils.getShortName(ClassUtils.getUserClass(targetClass)) + "." + method.getName());
+                key -> "eager:" + TaskNames.ofMethod(targetClass, method));
     }
 }

@@ -1,6 +1,7 @@
 package io.asynkit.spring.web;
 
 import io.asynkit.spring.config.AsynkitAutoConfiguration;
+import io.asynkit.spring.config.AsynkitProperties;
 import io.asynkit.spring.priority.Priority;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -10,6 +11,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.web.method.HandlerMethod;
@@ -21,26 +23,30 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * {@code @Priority} on Spring MVC controllers: a {@link PriorityHandlerInterceptor} for every request,
- * and a start-up warning for handlers that carry {@code jakarta.annotation.Priority} (which does not
+ * Request tasks in Spring MVC: named after their route ({@link RequestTaskNameInterceptor}), and
+ * {@code @Priority} on controllers applied ({@link PriorityHandlerInterceptor}), for every request; and a
+ * start-up warning for handlers that carry {@code jakarta.annotation.Priority} (which does not
  * schedule anything) and none of asynkit's.
  */
 @AutoConfiguration(after = AsynkitAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "asynkit.enabled", matchIfMissing = true)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(WebMvcConfigurer.class)
+@EnableConfigurationProperties(AsynkitProperties.class)
 public final class AsynkitWebMvcAutoConfiguration {
 
     private static final Log LOG = LogFactory.getLog(AsynkitWebMvcAutoConfiguration.class);
     private static final String JAKARTA_PRIORITY = "jakarta.annotation.Priority";
 
     @Bean
-    WebMvcConfigurer asynkitPriorityWebMvcConfigurer() {
-        PriorityHandlerInterceptor interceptor = new PriorityHandlerInterceptor();
+    WebMvcConfigurer asynkitWebMvcConfigurer(AsynkitProperties properties) {
+        RequestTaskNameInterceptor naming = new RequestTaskNameInterceptor(properties.getWeb().getTaskNamePrefix());
+        PriorityHandlerInterceptor priority = new PriorityHandlerInterceptor();
         return new WebMvcConfigurer() {
             @Override
             public void addInterceptors(InterceptorRegistry registry) {
-                registry.addInterceptor(interceptor);
+                registry.addInterceptor(naming);
+                registry.addInterceptor(priority);
             }
         };
     }

@@ -4,9 +4,8 @@ import io.asynkit.loop.Task;
 import io.asynkit.spring.priority.Priorities;
 import io.asynkit.spring.priority.Priority;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import org.springframework.web.method.HandlerMethod;
-import org.springframework.web.servlet.AsyncHandlerInterceptor;
 
 import java.util.OptionalDouble;
 
@@ -17,41 +16,27 @@ import java.util.OptionalDouble;
  * is done (or handed to async processing; an async dispatch applies it again). Requests not running as
  * asynkit tasks are left alone.
  */
-public class PriorityHandlerInterceptor implements AsyncHandlerInterceptor {
+public class PriorityHandlerInterceptor extends RequestTaskChange<Double> {
 
-    private static final String PREVIOUS = PriorityHandlerInterceptor.class.getName() + ".previous";
+    public PriorityHandlerInterceptor() {
+        super(Double.class);
+    }
 
+    /** Enters the handler's priority; the task's own priority before it undoes it. */
     @Override
-    public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+    @Nullable Double change(HttpServletRequest request, Object handler) {
         if (!(handler instanceof HandlerMethod method)) {
-            return true;
+            return null;
         }
-        Task<?> task = Task.currentOrNull();
         OptionalDouble priority = Priorities.declaredFor(method.getMethod(), method.getBeanType());
-        if (task == null || priority.isEmpty()) {
-            return true;
-        }
-        request.setAttribute(PREVIOUS, Priorities.enter(priority.getAsDouble()));
-        return true;
+        return priority.isPresent() ? Priorities.enter(priority.getAsDouble()) : null;
     }
 
     @Override
-    public void afterConcurrentHandlingStarted(HttpServletRequest request, HttpServletResponse response, Object handler) {
-        restore(request);
-    }
-
-    @Override
-    public void afterCompletion(HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
-        restore(request);
-    }
-
-    private static void restore(HttpServletRequest request) {
-        if (request.getAttribute(PREVIOUS) instanceof Double previous) {
-            request.removeAttribute(PREVIOUS);
-            Task<?> task = Task.currentOrNull();
-            if (task != null) {
-                task.setPriority(previous);
-            }
+    void undo(Double previous) {
+        Task<?> task = Task.currentOrNull();
+        if (task != null) {
+            task.setPriority(previous);
         }
     }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -26,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AsynkitTaskSchedulerTests {
 
     private final Loop loop = Loop.builder().name("scheduler-test").carriers(2).build();
-    private final AsynkitTaskScheduler scheduler = new AsynkitTaskScheduler(loop, null);
+    private final AsynkitTaskScheduler scheduler = new AsynkitTaskScheduler(loop);
 
     @AfterEach
     void close() {
@@ -41,7 +42,7 @@ class AsynkitTaskSchedulerTests {
         assertThat(future.getDelay(TimeUnit.MILLISECONDS)).isPositive();
         future.get(10, TimeUnit.SECONDS);
         assertThat(future.isDone()).isTrue();
-        assertThat(names).hasSize(1).allSatisfy(name -> assertThat(name).startsWith("scheduled "));
+        assertThat(names).hasSize(1).allSatisfy(name -> assertThat(name).startsWith("scheduling-"));
     }
 
     @Test
@@ -111,6 +112,54 @@ class AsynkitTaskSchedulerTests {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("period must be positive");
         assertThatThrownBy(() -> scheduler.schedule(null, Instant.now())).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> scheduler.schedule(() -> { }, (Instant) null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void stopHoldsTheExecutionsThatFallDueUntilStart() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        ScheduledFuture<?> rate = scheduler.scheduleAtFixedRate(runs::incrementAndGet, Duration.ofMillis(5));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() >= 3);
+        CountDownLatch stopped = new CountDownLatch(1);
+        scheduler.stop(stopped::countDown);
+        assertThat(stopped.await(10, TimeUnit.SECONDS)).isTrue();
+        int atStop = runs.get();
+        Thread.sleep(100); // twenty periods
+        assertThat(runs.get()).as("no execution while stopped").isEqualTo(atStop);
+        scheduler.start();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() >= atStop + 3);
+        rate.cancel(false);
+    }
+
+    @Test
+    void onceItsContextClosesNoExecutionStartsAndNewSchedulesAreRefused() throws Exception {
+        org.springframework.context.support.GenericApplicationContext context =
+                new org.springframework.context.support.GenericApplicationContext();
+        scheduler.setApplicationContext(context);
+        ScheduledFuture<?> later = scheduler.schedule(() -> { }, Instant.now().plusMillis(200));
+        scheduler.onApplicationEvent(new org.springframework.context.event.ContextClosedEvent(context));
+        assertThatThrownBy(() -> later.get(10, TimeUnit.SECONDS)).isInstanceOf(CancellationException.class);
+        assertThatThrownBy(() -> scheduler.schedule(() -> { }, Instant.now()))
+                .isInstanceOf(org.springframework.core.task.TaskRejectedException.class);
+    }
+
+    @Test
+    void executionsOfScheduledMethodsAreNamedAfterTheBeanAndMethod() throws Exception {
+        Housekeeping bean = new Housekeeping();
+        ScheduledFuture<?> once = scheduler.schedule(new org.springframework.scheduling.support.ScheduledMethodRunnable(
+                bean, Housekeeping.class.getMethod("sweep")), Instant.now());
+        once.get(10, TimeUnit.SECONDS);
+        assertThat(bean.name.get(10, TimeUnit.SECONDS)).isEqualTo("scheduling-AsynkitTaskSchedulerTests.Housekeeping.sweep");
+        CompletableFuture<String> lambda = new CompletableFuture<>();
+        scheduler.schedule(() -> lambda.complete(Task.current().name()), Instant.now());
+        assertThat(lambda.get(10, TimeUnit.SECONDS)).as("a lambda's class name tells nobody anything").matches("scheduling-\\d+");
+    }
+
+    public static class Housekeeping {
+        final CompletableFuture<String> name = new CompletableFuture<>();
+
+        public void sweep() {
+            name.complete(Task.current().name());
+        }
     }
 
     @Test

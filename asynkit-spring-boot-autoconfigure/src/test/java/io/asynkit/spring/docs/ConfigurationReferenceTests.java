@@ -62,10 +62,18 @@ class ConfigurationReferenceTests {
             String type = p.get("type").asString();
             out.append("| `").append(p.get("name").asString()).append("` | `")
                     .append(type.substring(type.lastIndexOf('.') + 1).replace('$', '.')).append("` | ")
-                    .append(p.has("defaultValue") ? "`" + p.get("defaultValue").asString() + "`" : "—").append(" | ")
+                    .append(defaultValue(p)).append(" | ")
                     .append(p.has("description") ? p.get("description").asString().replace("|", "\\|") : "")
                     .append(" |\n");
         }
         return out.toString();
+    }
+
+    private static String defaultValue(JsonNode property) {
+        if (!property.has("defaultValue")) {
+            return "—";
+        }
+        String value = property.get("defaultValue").asString();
+        return value.isEmpty() ? "empty" : "`" + value + "`";
     }
 }

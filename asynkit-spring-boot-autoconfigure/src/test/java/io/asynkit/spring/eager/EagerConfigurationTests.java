@@ -109,15 +109,17 @@ class EagerConfigurationTests {
             assertThat(context).hasNotFailed();
             Mixed bean = context.getBean(Mixed.class);
             Advisor[] advisors = ((Advised) bean).getAdvisors();
-            assertThat(advisors).hasSize(2);
+            assertThat(advisors).hasSize(3);
             assertThat(advisors[0].getAdvice()).as("@Eager's advice goes first").isInstanceOf(EagerInterceptor.class);
-            assertThat(advisors[1]).isInstanceOf(AsyncAnnotationAdvisor.class);
+            assertThat(advisors[1].getAdvice().getClass().getSimpleName())
+                    .as("then the one that names @Async tasks, right before @Async's").isEqualTo("AsyncMethodNamingInterceptor");
+            assertThat(advisors[2]).isInstanceOf(AsyncAnnotationAdvisor.class);
 
             Task<?> eager = bean.eager().join();
             assertThat(eager.name()).isEqualTo("eager:EagerConfigurationTests.Mixed.eager");
             Task<?> async = bean.async().get(30, TimeUnit.SECONDS);
             assertThat(async).as("@Async ran on applicationTaskExecutor, a task of the loop").isNotNull();
-            assertThat(async.name()).startsWith("async-");
+            assertThat(async.name()).isEqualTo("task-EagerConfigurationTests.Mixed.async");
             assertThat(async.loop()).isSameAs(eager.loop());
         });
     }

@@ -2,8 +2,16 @@ package io.asynkit.spring.reliability;
 
 import io.asynkit.loop.Loop;
 import io.asynkit.spring.actuator.AsynkitEndpoint;
+import io.asynkit.spring.config.AsynkitAsyncConfigurer;
+import io.asynkit.spring.config.AsynkitLoopLifecycle;
 import io.asynkit.spring.config.AsynkitTaskExecutor;
 import io.asynkit.spring.config.AsynkitTaskScheduler;
+import io.asynkit.spring.config.HookUnavailableFailureAnalyzer;
+import io.asynkit.spring.config.IgnoredProperties;
+import io.asynkit.spring.config.LoopExecutionSupport;
+import io.asynkit.spring.support.TaskDecorators;
+import io.asynkit.spring.support.TaskNames;
+import io.asynkit.spring.web.RequestTaskNameInterceptor;
 import io.asynkit.spring.metrics.AsynkitMetrics;
 import io.asynkit.spring.priority.Priorities;
 import io.asynkit.testing.NullSweep;
@@ -22,8 +30,17 @@ class NullArgumentsTests {
     void everyObjectParameterIsCheckedWithAClearError() throws Exception {
         NullSweep sweep = new NullSweep();
         try (Loop loop = Loop.builder().name("spring-nulls").build()) {
-            sweep.sweep(AsynkitTaskExecutor.class, new AsynkitTaskExecutor(loop, "t-", null), true)
-                    .sweep(AsynkitTaskScheduler.class, new AsynkitTaskScheduler(loop, null), true)
+            AsynkitTaskExecutor executor = new AsynkitTaskExecutor(loop);
+            sweep.sweep(AsynkitTaskExecutor.class, executor, true)
+                    .sweep(LoopExecutionSupport.class, executor, false)
+                    .sweep(AsynkitTaskScheduler.class, new AsynkitTaskScheduler(loop), true)
+                    .sweep(AsynkitLoopLifecycle.class, new AsynkitLoopLifecycle(loop), true)
+                    .sweep(AsynkitAsyncConfigurer.class, null, true)
+                    .sweep(IgnoredProperties.class, null, true) // a record: equals(null) is false, rightly
+                    .sweep(HookUnavailableFailureAnalyzer.class, null, true)
+                    .sweep(RequestTaskNameInterceptor.class, null, true)
+                    .sweep(TaskDecorators.class, null, true)
+                    .sweep(TaskNames.class, null, true)
                     .sweep(AsynkitEndpoint.class, new AsynkitEndpoint(loop, false, 10), true)
                     .sweep(AsynkitMetrics.class, new AsynkitMetrics(loop), true)
                     .sweep(Priorities.class, null, true);

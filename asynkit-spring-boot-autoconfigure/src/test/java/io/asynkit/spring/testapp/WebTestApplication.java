@@ -20,12 +20,25 @@ import java.util.concurrent.CompletableFuture;
 @EnableScheduling
 public class WebTestApplication {
 
-    /** Where the code that made it ran. */
-    public record Where(boolean inTask, String task, double priority, String loop) {
+    /** Where the code that made it ran: the task as created, and the name its thread goes by now. */
+    public record Where(boolean inTask, String task, double priority, String loop, String thread) {
         static Where here() {
             Task<?> task = Task.currentOrNull();
-            return task == null ? new Where(false, Thread.currentThread().getName(), Double.NaN, null)
-                    : new Where(true, task.name(), task.priority(), task.loop().name());
+            String thread = Thread.currentThread().getName();
+            return task == null ? new Where(false, thread, Double.NaN, null, thread)
+                    : new Where(true, task.name(), task.priority(), task.loop().name(), thread);
+        }
+    }
+
+    /** Requests that wait in their handler until released, so that they can be seen while they wait. */
+    @RestController
+    public static class HoldController {
+        public static final CompletableFuture<Void> RELEASE = new CompletableFuture<>();
+
+        @GetMapping("/hold/{id}")
+        Where hold(@org.springframework.web.bind.annotation.PathVariable String id) {
+            RELEASE.join();
+            return Where.here();
         }
     }
 

@@ -11,20 +11,27 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import tools.jackson.databind.JsonNode;
+
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The starter in a real application on a random port: requests, {@code @Async} and {@code @Scheduled}
  * methods run as asynkit tasks, with the priorities {@code @Priority} gives them.
  */
 @SpringBootTest(classes = WebTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"asynkit.name=web-test", AsynkitWebApplicationTests.ON_TOMCAT})
+        properties = {"asynkit.name=web-test", "management.endpoints.web.exposure.include=asynkit",
+                AsynkitWebApplicationTests.ON_TOMCAT})
 @ExtendWith(OutputCaptureExtension.class)
 class AsynkitWebApplicationTests {
 
@@ -52,12 +59,32 @@ class AsynkitWebApplicationTests {
     }
 
     @Test
-    void everyRequestRunsAsATaskOfTheApplicationsLoop() {
+    void everyRequestRunsAsATaskOfTheApplicationsLoopNamedAfterItsRoute() {
         Where where = get("/where");
         assertThat(where.inTask()).isTrue();
         assertThat(where.loop()).isEqualTo("web-test");
-        assertThat(where.task()).isEqualTo("http-request");
+        assertThat(where.task()).as("the name the task was created with").isEqualTo("http-request");
+        assertThat(where.thread()).as("once the handler is known").isEqualTo("GET /where");
         assertThat(where.priority()).isEqualTo(Priority.NORMAL);
+    }
+
+    @Test
+    void theActuatorEndpointShowsWhichRouteAWaitingRequestServes() throws Exception {
+        CompletableFuture<HttpResponse<String>> held = HTTP.sendAsync(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/hold/42")).build(), HttpResponse.BodyHandlers.ofString());
+        try {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode view = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                        + "/actuator/asynkit")).build(), HttpResponse.BodyHandlers.ofString()).body());
+                assertThat(view.get("blocked").findValuesAsString("name")).contains("GET /hold/{id}");
+                // Actuator's own handler mapping is not Spring MVC's: the request asking keeps its first name
+                assertThat(view.get("running").findValuesAsString("name")).contains("http-request");
+            });
+        } finally {
+            WebTestApplication.HoldController.RELEASE.complete(null);
+        }
+        HttpResponse<String> response = held.get(10, TimeUnit.SECONDS);
+        assertThat(JSON.readValue(response.body(), Where.class).thread()).isEqualTo("GET /hold/{id}");
     }
 
     @Test
@@ -72,7 +99,7 @@ class AsynkitWebApplicationTests {
     void asyncEagerAndScheduledMethodsRunAsTasksAtTheirPriority() {
         Where async = get("/async");
         assertThat(async.inTask()).isTrue();
-        assertThat(async.task()).startsWith("async-");
+        assertThat(async.task()).as("Boot's prefix, the bean and the method").isEqualTo("task-WebTestApplication.Background.lowAsync");
         assertThat(async.priority()).isEqualTo(Priority.LOW);
         Where eager = get("/eager");
         assertThat(eager.inTask()).isTrue();
@@ -80,7 +107,7 @@ class AsynkitWebApplicationTests {
         assertThat(eager.priority()).isEqualTo(Priority.HIGH);
         Where scheduled = get("/scheduled");
         assertThat(scheduled.inTask()).isTrue();
-        assertThat(scheduled.task()).startsWith("scheduled ");
+        assertThat(scheduled.task()).isEqualTo("scheduling-WebTestApplication.Background.tick");
         assertThat(scheduled.priority()).isEqualTo(Priority.LOW);
     }
 

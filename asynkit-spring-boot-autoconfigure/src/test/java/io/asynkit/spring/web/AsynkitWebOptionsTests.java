@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jetty.ConfigurableJettyWebServerFactory;
+import org.springframework.boot.jetty.autoconfigure.JettyServerProperties;
 import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -18,6 +20,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.ResolvableType;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -106,6 +109,65 @@ class AsynkitWebOptionsTests {
                     pool.getVirtualThreadsExecutor().execute(() -> ranAsTask.complete(io.asynkit.loop.Task.isInTask()));
                     assertThat(ranAsTask.get()).isTrue();
                     assertThat(context.getBean(Loop.class).statistics().tasksStarted()).isPositive();
+                });
+    }
+
+    @Test
+    void jettysOwnThreadsAreSizedByItsThreadPropertiesAndRequestsByNothing() {
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(AsynkitAutoConfiguration.class,
+                        AsynkitWebServerAutoConfiguration.class))
+                .withUserConfiguration(JettyProperties.class)
+                .withPropertyValues("server.jetty.threads.max=17", "server.jetty.threads.min=3",
+                        "server.jetty.threads.idle-timeout=5s", "server.jetty.threads.max-queue-capacity=0")
+                .run(context -> {
+                    @SuppressWarnings("unchecked")
+                    WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory> customizer =
+                            context.getBean("asynkitJettyCustomizer", WebServerFactoryCustomizer.class);
+                    JettyServletWebServerFactory factory = new JettyServletWebServerFactory();
+                    customizer.customize(factory);
+                    QueuedThreadPool pool = (QueuedThreadPool) factory.getThreadPool();
+                    assertThat(pool.getMaxThreads()).isEqualTo(17);
+                    assertThat(pool.getMinThreads()).isEqualTo(3);
+                    assertThat(pool.getIdleTimeout()).isEqualTo(5000);
+                    assertThat(pool.getQueueSize()).isZero();
+                    assertThat(pool.getVirtualThreadsExecutor()).isNotNull();
+                });
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void tomcatsThreadPropertiesAreReportedAsWithoutEffect(CapturedOutput output) {
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(AsynkitAutoConfiguration.class,
+                        AsynkitWebServerAutoConfiguration.class))
+                .withPropertyValues("server.tomcat.threads.max=50", "server.tomcat.threads.min-spare=5")
+                .run(context -> assertThat(context).hasBean("asynkitTomcatCustomizer"));
+        assertThat(output).contains("server.tomcat.threads.max, server.tomcat.threads.min-spare: Tomcat hands every "
+                + "request to the loop instead of its own thread pool");
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(JettyServerProperties.class)
+    static class JettyProperties {
+    }
+
+    @Test
+    void thePrefixPrecedesTheNameOfEveryRequestTask() {
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(AsynkitAutoConfiguration.class,
+                        AsynkitWebServerAutoConfiguration.class))
+                .withPropertyValues("asynkit.web.task-name-prefix=shop-")
+                .run(context -> {
+                    @SuppressWarnings("unchecked")
+                    WebServerFactoryCustomizer<ConfigurableJettyWebServerFactory> customizer =
+                            context.getBean("asynkitJettyCustomizer", WebServerFactoryCustomizer.class);
+                    JettyServletWebServerFactory factory = new JettyServletWebServerFactory();
+                    customizer.customize(factory);
+                    CompletableFuture<String> name = new CompletableFuture<>();
+                    ((QueuedThreadPool) factory.getThreadPool()).getVirtualThreadsExecutor()
+                            .execute(() -> name.complete(io.asynkit.loop.Task.current().name()));
+                    assertThat(name.get()).isEqualTo("shop-http-request");
                 });
     }
 
