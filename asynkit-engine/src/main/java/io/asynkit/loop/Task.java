@@ -99,7 +99,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
 
     private final Loop loop;
     private final long id;
-    private final String name;
+    private volatile String name;                   // null: "task-<id>"
     private Callable<? extends T> body;         // null for adopted threads; dropped once run
     private final boolean reportFailures;       // fire-and-forget: nobody holds the future
     private final boolean adopted;              // a virtual thread started by other code, adopted
@@ -216,9 +216,29 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
         return id;
     }
 
-    /** The name given at creation, or {@code "task-<id>"}. */
+    /** The name given at creation or by {@link #setName}, or {@code "task-<id>"}. */
     public String name() {
-        return name != null ? name : "task-" + id;
+        String n = name;
+        return n != null ? n : "task-" + id;
+    }
+
+    /**
+     * Renames the task and its virtual thread (as thread dumps and log patterns show it), from any thread:
+     * for work that is only known once the task runs, such as a web request named after its route once the
+     * handler is chosen.
+     *
+     * <pre>{@code
+     * Task.current().setName("GET /api/quote");
+     * }</pre>
+     *
+     * @throws NullPointerException if {@code name} is null
+     */
+    public void setName(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        Thread t = thread;
+        if (t != null) {
+            t.setName(name);
+        }
     }
 
     /** The loop that schedules this task. */

@@ -304,6 +304,20 @@ class LoopLifecycleTest {
     }
 
     @Test
+    void aTaskRenamedWhileItRunsGoesByItsNewNameAndSoDoesItsThread() throws Exception {
+        try (Loop loop = Loop.builder().name("rename").build()) {
+            Task<String> task = loop.newTask().name("http-request").start(() -> {
+                Task.current().setName("GET /api/quote");
+                return Thread.currentThread().getName();
+            });
+            assertThat(task.get()).isEqualTo("GET /api/quote");
+            assertThat(task.name()).isEqualTo("GET /api/quote");
+            assertThat(task.toString()).contains("'GET /api/quote'");
+            assertThatThrownBy(() -> task.setName(null)).isInstanceOf(NullPointerException.class);
+        }
+    }
+
+    @Test
     void anAdoptedThreadOutlivesTheTaskThatStartedItAndStaysItsOwnTask() throws Exception {
         try (Loop loop = Loop.builder().name("adopt-outlives").build()) {
             CountDownLatch release = new CountDownLatch(1);

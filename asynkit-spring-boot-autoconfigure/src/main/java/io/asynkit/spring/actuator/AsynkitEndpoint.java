@@ -5,7 +5,6 @@ import io.asynkit.loop.Loop;
 import io.asynkit.loop.LoopStatistics;
 import io.asynkit.loop.Task;
 import io.asynkit.loop.TaskState;
-import io.asynkit.spring.support.TaskNames;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -127,7 +126,7 @@ public class AsynkitEndpoint {
                         .map(StackFrameDescriptor::of).orElse(null);
             }
         }
-        return new TaskDescriptor(task.id(), TaskNames.displayName(task), task.priority(), task.effectivePriority(),
+        return new TaskDescriptor(task.id(), task.name(), task.priority(), task.effectivePriority(),
                 state.name(), duration(nanosInState), task.dispatchCount(), task.isAdopted(), waitingAt, stack);
     }
 

@@ -4,10 +4,7 @@ import io.asynkit.loop.Task;
 import org.springframework.util.ClassUtils;
 
 import java.lang.reflect.Method;
-import java.util.Collections;
-import java.util.Map;
 import java.util.Objects;
-import java.util.WeakHashMap;
 
 /**
  * Task names as the starter gives them: after a bean method ({@code QuoteService.refresh}), and, for a task
@@ -23,15 +20,10 @@ import java.util.WeakHashMap;
  * }
  * }</pre>
  *
- * <p>An engine {@link Task}'s name is fixed when it is created. A task renamed here gets the new name on its
- * virtual thread (thread dumps, the {@code %thread} of log patterns) and in {@link #displayName(Task)},
- * which the {@code asynkit} Actuator endpoint shows; {@link Task#name()} keeps the name it was created
- * with.
+ * <p>A renamed task goes by its new name everywhere: {@link Task#name()}, its virtual thread (thread dumps,
+ * the {@code %thread} of log patterns) and the {@code asynkit} Actuator endpoint.
  */
 public final class TaskNames {
-
-    /** Names given while tasks run; weak, so that a task that never restores its name is not kept. */
-    private static final Map<Task<?>, String> RENAMED = Collections.synchronizedMap(new WeakHashMap<>());
 
     private TaskNames() {
     }
@@ -43,25 +35,21 @@ public final class TaskNames {
         return ClassUtils.getShortName(ClassUtils.getUserClass(targetClass)) + "." + method.getName();
     }
 
-    /** The name {@code task} goes by now: the one given while it runs, else {@link Task#name()}. */
-    public static String displayName(Task<?> task) {
-        Objects.requireNonNull(task, "task");
-        String renamed = RENAMED.get(task);
-        return renamed != null ? renamed : task.name();
-    }
-
     /**
-     * Names the current task {@code name} until {@link Renaming#restore()}; outside any asynkit task only
-     * the current thread is renamed.
+     * Names the current task (and its thread) {@code name} until {@link Renaming#restore()}; outside any
+     * asynkit task only the current thread is renamed.
      */
     public static Renaming renameCurrent(String name) {
         Objects.requireNonNull(name, "name");
         Thread thread = Thread.currentThread();
         Task<?> task = Task.currentOrNull();
-        String previousThreadName = thread.getName();
-        thread.setName(name);
-        String previousName = task != null ? RENAMED.put(task, name) : null;
-        return new Renaming(thread, previousThreadName, task, previousName);
+        Renaming renaming = new Renaming(thread, thread.getName(), task, task != null ? task.name() : null);
+        if (task != null) {
+            task.setName(name);
+        } else {
+            thread.setName(name);
+        }
+        return renaming;
     }
 
     /** Gives a renamed task and its thread their previous names back. */
@@ -81,13 +69,9 @@ public final class TaskNames {
         /** Restores the names (an enclosing renaming's included); call it from the renamed task. */
         public void restore() {
             if (task != null) {
-                if (previousName != null) {
-                    RENAMED.put(task, previousName);
-                } else {
-                    RENAMED.remove(task);
-                }
+                task.setName(previousName);
             }
-            thread.setName(previousThreadName);
+            thread.setName(previousThreadName); // as it was: an unnamed task's thread has no name
         }
     }
 }

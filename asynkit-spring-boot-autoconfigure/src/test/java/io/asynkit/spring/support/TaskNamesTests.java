@@ -28,14 +28,14 @@ class TaskNamesTests {
             List<String> seen = loop.newTask().name("http-request").start(() -> {
                 Task<?> task = Task.current();
                 TaskNames.Renaming outer = TaskNames.renameCurrent("GET /quote");
-                String outerName = TaskNames.displayName(task) + " / " + Thread.currentThread().getName();
+                String outerName = task.name() + " / " + Thread.currentThread().getName();
                 TaskNames.Renaming inner = TaskNames.renameCurrent("GET /error");
-                String innerName = TaskNames.displayName(task) + " / " + Thread.currentThread().getName();
+                String innerName = task.name() + " / " + Thread.currentThread().getName();
                 inner.restore();
-                String restoredOnce = TaskNames.displayName(task) + " / " + Thread.currentThread().getName();
+                String restoredOnce = task.name() + " / " + Thread.currentThread().getName();
                 outer.restore();
                 return List.of(outerName, innerName, restoredOnce,
-                        TaskNames.displayName(task) + " / " + Thread.currentThread().getName(), task.name());
+                        task.name() + " / " + Thread.currentThread().getName(), task.name());
             }).get();
             assertThat(seen).containsExactly("GET /quote / GET /quote", "GET /error / GET /error",
                     "GET /quote / GET /quote", "http-request / http-request", "http-request");

@@ -63,8 +63,8 @@ class AsynkitWebApplicationTests {
         Where where = get("/where");
         assertThat(where.inTask()).isTrue();
         assertThat(where.loop()).isEqualTo("web-test");
-        assertThat(where.task()).as("the name the task was created with").isEqualTo("http-request");
-        assertThat(where.thread()).as("once the handler is known").isEqualTo("GET /where");
+        assertThat(where.task()).as("once the handler is known").isEqualTo("GET /where");
+        assertThat(where.thread()).as("the task's thread goes by the same name").isEqualTo("GET /where");
         assertThat(where.priority()).isEqualTo(Priority.NORMAL);
     }
 

@@ -24,19 +24,19 @@ class RequestTaskNameInterceptorTests {
                 MockHttpServletResponse response = new MockHttpServletResponse();
 
                 interceptor.preHandle(request, response, "handler");
-                assertThat(TaskNames.displayName(task)).isEqualTo("shop POST /api/orders/{id}");
+                assertThat(task.name()).isEqualTo("shop POST /api/orders/{id}");
                 assertThat(Thread.currentThread().getName()).isEqualTo("shop POST /api/orders/{id}");
                 interceptor.afterConcurrentHandlingStarted(request, response, "handler");
-                assertThat(TaskNames.displayName(task)).isEqualTo("shop http-request");
+                assertThat(task.name()).isEqualTo("shop http-request");
 
                 interceptor.preHandle(request, response, "handler"); // the async dispatch names it again
                 interceptor.afterCompletion(request, response, "handler", null);
-                assertThat(TaskNames.displayName(task)).isEqualTo("shop http-request");
+                assertThat(task.name()).isEqualTo("shop http-request");
                 assertThat(Thread.currentThread().getName()).isEqualTo("shop http-request");
 
                 request.removeAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
                 interceptor.preHandle(request, response, "handler");
-                assertThat(TaskNames.displayName(task)).as("no pattern, no new name").isEqualTo("shop http-request");
+                assertThat(task.name()).as("no pattern, no new name").isEqualTo("shop http-request");
                 return null;
             }).get();
         }
