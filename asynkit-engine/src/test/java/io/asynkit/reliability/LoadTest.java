@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +37,8 @@ class LoadTest {
     private static final int MAX_TASKS = 10_000_000;
     /** Submitting stops after this long ({@link Stress#budget}): sized by time, not by count. */
     private static final Duration SUBMITTING = Duration.ofSeconds(20);
+    /** Submitters wait while more tasks than this are submitted and not finished: the time bound holds. */
+    private static final int IN_FLIGHT = 200_000;
 
     @Test
     void tasksSubmittedFromEightThreadsForTwentySecondsEachRunExactlyOnce() throws Exception {
@@ -54,6 +57,9 @@ class LoadTest {
             for (int s = 0; s < SUBMITTERS; s++) {
                 submitters.add(Thread.ofPlatform().name("submitter-" + s).start(() -> {
                     for (int id; System.nanoTime() - stop < 0 && (id = nextId.getAndIncrement()) < MAX_TASKS; ) {
+                        while (id - finished.get() > IN_FLIGHT) { // keep the loop busy, not the heap full
+                            LockSupport.parkNanos(100_000);
+                        }
                         int task = id;
                         loop.execute(() -> {
                             body(loop, task, runs, childRuns, finished, priorityLock, jdkLock, guarded);
