@@ -60,7 +60,7 @@ for _ in $(seq 1 120); do
   kill -0 "$server" 2>/dev/null || { cat "$tmp/starter.log" >&2; exit 1; }
   sleep 0.5
 done
-expect "the Spring Boot project (java -jar, curl /quote)" "task http-request on loop asynkit at priority -10.0" "$out"
+expect "the Spring Boot project (java -jar, curl /quote)" "task GET /quote on loop asynkit at priority -10.0" "$out"
 if grep -q ' WARN ' "$tmp/starter.log"; then
   echo "FAILED: the Spring Boot project logged warnings:" >&2
   grep ' WARN ' "$tmp/starter.log" >&2

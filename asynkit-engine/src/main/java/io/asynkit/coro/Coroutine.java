@@ -21,20 +21,23 @@ final class Coroutine<T> {
     final Task<T> task;
     final Drive drive;
 
-    private Coroutine(Task<T> task) {
-        this.task = task;
-        this.drive = Drive.of(task);
+    @SuppressWarnings("unchecked") // the drive's task runs body, a Callable<T>
+    private Coroutine(Drive drive) {
+        this.drive = drive;
+        this.task = (Task<T>) drive.task();
         drive.closeWith(CoroutineExit::new); // when its loop shuts down with it suspended and unreachable
     }
 
+    /** A coroutine on the caller's loop (the common loop outside any loop), to be run at once. */
     static <T> Coroutine<T> create(String kind, Callable<T> body, Context context) {
         Task<?> caller = Task.currentOrNull();
         return create(caller != null ? caller.loop() : Loop.common(), kind, body, context);
     }
 
+    /** A coroutine on {@code loop}, to be run at once: its first step starts it. */
     static <T> Coroutine<T> create(Loop loop, String name, Callable<T> body, Context context) {
-        Task<T> task = loop.newTask().name(name).scopedValues(context.scopedValues()).unstarted(context.wrap(body));
-        return new Coroutine<>(task);
+        return new Coroutine<>(Drive.forNewTask(loop.newTask().name(name).scopedValues(context.scopedValues()),
+                context.wrap(body)));
     }
 
     Drive.Outcome step(Drive.Until until) {

@@ -245,7 +245,7 @@ public final class TaskGroup {
         }
         Context context = Context.capture();
         Callable<T> body = context.wrap(fn);
-        Task<T> child = loop.newTask().name(name).scopedValues(context.scopedValues()).unstarted(() -> {
+        Drive drive = Drive.forNewTask(loop.newTask().name(name).scopedValues(context.scopedValues()), () -> {
             Task<?> self = Task.current();
             try {
                 return body.call();
@@ -258,6 +258,8 @@ public final class TaskGroup {
                 childEnded(self);
             }
         });
+        @SuppressWarnings("unchecked") // the drive's task runs body, a Callable<T>
+        Task<T> child = (Task<T>) drive.task();
         lock.lock();
         try {
             requireOpen(name);
@@ -266,7 +268,7 @@ public final class TaskGroup {
             lock.unlock();
         }
         try {
-            return new Launched<>(child, Drive.of(child).run(Drive.Until.PARK));
+            return new Launched<>(child, drive.run(Drive.Until.PARK));
         } catch (RejectedExecutionException refused) { // the loop shut down since the child was made: it never runs
             childEnded(child);
             throw refused;

@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -35,9 +37,9 @@ import java.util.function.Function;
  *       driven task in turn drives are carried the same way. Off by default: see
  *       {@link #INLINE_CARRYING} for the JDK constraint behind that.</li>
  * </ul>
- * While a task waits for a task it drives, it is not "blocked": it keeps the state
- * {@link TaskState#RUNNING} and its own driver (if any) keeps waiting. Nested drives of any depth
- * therefore compose.
+ * While a task waits for a task it drives it is parked, and reports {@link TaskState#BLOCKED} with
+ * the task it waits for ({@link Task#drivenTask()}); but that park does not end a segment of its own
+ * drive: its own driver (if any) keeps waiting. Nested drives of any depth therefore compose.
  *
  * <p><b>Interrupts.</b> A caller that awaits the task as a whole ({@link Until#SIGNAL}, {@link Until#END})
  * passes an interruption on to it, as if the task's code ran on the caller's own thread: an exception
@@ -119,24 +121,32 @@ public final class Drive {
     private static final long NO_DEADLINE = 0;
 
     private final Task<?> task;
-    private final Loop loop;
+    private final Scheduler scheduler;
+    /**
+     * Guards the segment's fields. Taken by the caller, by the driven task (signal), and by a carrier or a
+     * pusher under a queue's lock (the scheduler asks the drive whether a park or a requeue ends the
+     * segment): a queue lock may be held while this one is taken, never the reverse, so the drive leaves
+     * its scheduler work (waking a caller, moving a task between a lane and a queue) to after its release
+     * ({@link Deferred}). A virtual thread spins for it, as for a queue's lock.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
 
-    // Guarded by loop's lock.
+    // Guarded by lock.
     private Until until;
     private volatile boolean active; // written under the lock; read without it by waiting callers
     private Outcome outcome;
     private Thread caller;
     private Task<?> callerTask;
-    private InlineCarrier inline;
+    private Lane inline;
     private volatile Task<?> suspended; // the task parked in signal(); written under the lock
     private Throwable resumeWith;       // raised by signal() in a task resumed by abandon()
-    private volatile Function<String, ? extends Throwable> exitFactory = CancellationException::new;
     private boolean started;
-    private InlineCarrier held; // after a synchronous drive parked: holds the task for the next run()
+    private Lane held; // after a synchronous drive parked: holds the task for the next run()
+    private volatile Function<String, ? extends Throwable> exitFactory = CancellationException::new;
 
     private Drive(Task<?> task) {
         this.task = task;
-        this.loop = task.loop();
+        this.scheduler = (Scheduler) task.engine();
     }
 
     /**
@@ -153,6 +163,24 @@ public final class Drive {
                     + " has; create it with TaskBuilder.unstarted(...)");
         }
         return new Drive(task);
+    }
+
+    /**
+     * A drive for a new task made with {@code options} that runs {@code body}, to be run at once: the
+     * coroutine tools start each coroutine so. Unlike a task made with {@link TaskBuilder#unstarted},
+     * {@code close()} does not look for it, so a drive made here should be run.
+     *
+     * <pre>{@code
+     * Drive drive = Drive.forNewTask(loop.newTask().name("eager"), () -> fetch(url));
+     * drive.run(Drive.Until.PARK);
+     * }</pre>
+     *
+     * @throws UnsupportedOperationException if the loop runs degraded (no scheduler hook)
+     */
+    public static Drive forNewTask(TaskBuilder options, Callable<?> body) {
+        Objects.requireNonNull(options, "options");
+        options.loop().requireHookFor("driving a task");
+        return new Drive(options.unstartedForDrive(body));
     }
 
     /** The driven task. */
@@ -209,13 +237,14 @@ public final class Drive {
             throw new IllegalStateException("task " + task.name() + " cannot drive itself");
         }
         boolean start;
-        InlineCarrier carrying;
-        loop.lock();
+        Lane carrying;
+        Lane bind = null;
+        lock();
         try {
             if (active) {
                 throw new IllegalStateException("task " + task.name() + " is already being driven (already running)");
             }
-            if (started && task.state == TaskState.DONE && suspended == null) {
+            if (started && Task.stateOf(task.sched()) == Task.DONE && suspended == null) {
                 throw new IllegalStateException("task " + task.name() + " has ended; nothing to drive");
             }
             if (selfTask != null && selfTask.synchronous) {
@@ -226,20 +255,16 @@ public final class Drive {
             }
             task.synchronous = until == Until.BLOCK || until == Until.BLOCK_OR_YIELD;
             this.until = until;
-            active = true;
             outcome = null;
             caller = self;
             callerTask = selfTask;
-            inline = selfTask != null ? selfTask.carrier : INLINE_CARRYING && !self.isVirtual() ? new InlineCarrier() : null;
+            Lane callersLane = selfTask != null ? selfTask.lane : null;
+            inline = callersLane != null && callersLane.thread != null ? callersLane // nested in a carried caller
+                    : selfTask == null && INLINE_CARRYING && !self.isVirtual() ? Lane.inline() : null;
             carrying = inline != null && inline.thread == self ? inline : null;
             task.drive = this;
-            if (held == null && inline != null && task.carrier == null) {
-                task.carrier = inline;
-                inline.carried.add(task);
-                if (task.state == TaskState.RUNNABLE && task.isQueued()) { // woken meanwhile: carry it now
-                    loop.unqueueTask(task);
-                    inline.post(task, true);
-                }
+            if (held == null && inline != null && task.lane == null) {
+                bind = inline;
             }
             start = !started;
             started = true;
@@ -247,23 +272,19 @@ public final class Drive {
                 task.insertPosition = 0; // runs before anything else queued
             }
             if (selfTask != null) {
-                selfTask.handingOff = true; // waiting for the segment is not blocking
+                selfTask.driving = task; // the caller's own driver (if any) goes on while it waits here
             }
-            if (afterStart == null) {
-                releaseAndResume(start);
-            }
+            active = true;
         } finally {
-            loop.unlock();
+            unlock();
+        }
+        if (bind != null) {
+            scheduler.bindLane(task, bind, true); // a segment ending before this: the session's end releases it
         }
         if (afterStart != null) {
             afterStart.run(); // a held task stays held: whatever this wakes waits for the release below
-            loop.lock();
-            try {
-                releaseAndResume(start);
-            } finally {
-                loop.unlock();
-            }
         }
+        releaseAndResume(start);
         if (start) {
             try {
                 task.start();
@@ -281,7 +302,8 @@ public final class Drive {
      * comes and a later run says the task has ended, and settles the task with the refusal.
      */
     private void abandonRefusedStart(Task<?> selfTask, Throwable refused) {
-        loop.lock();
+        Lane lane;
+        lock();
         try {
             active = false;
             outcome = null;
@@ -289,28 +311,41 @@ public final class Drive {
             callerTask = null;
             task.drive = null;
             task.synchronous = false;
+            lane = inline;
             inline = null;
             if (selfTask != null) {
-                selfTask.handingOff = false;
+                selfTask.driving = null;
             }
-            loop.neverStarted(task);
         } finally {
-            loop.unlock();
+            unlock();
         }
-        task.startRefused(refused); // completes its future: outside the lock
+        if (lane != null) {
+            lane.release(task);
+        }
+        scheduler.neverStarted(task, refused);
     }
 
-    /** Lets a held task go to this segment's carrier and resumes a task suspended in signal(). Under the lock. */
+    /** Lets a held task go to this segment's lane, or a queue, and resumes a task suspended in signal(). */
     private void releaseAndResume(boolean start) {
-        if (held != null) {
-            loop.takeFromHoldingPen(task, held, inline);
+        Lane pen;
+        Task<?> resumed = null;
+        lock();
+        try {
+            pen = held;
             held = null;
+            if (!start && suspended != null) {
+                resumed = suspended;
+                suspended = null;
+                scheduler.suspendedDrives.resumed(this);
+            }
+        } finally {
+            unlock();
         }
-        if (!start && suspended != null) {
-            Task<?> resumed = suspended;
-            suspended = null;
-            loop.coroutineResumed(this);
-            loop.resumeAtHead(resumed);
+        if (pen != null) {
+            scheduler.takeFromPen(task, pen, inline, inline != null);
+        }
+        if (resumed != null) {
+            Scheduler.resumeAtHead(resumed);
         }
     }
 
@@ -329,7 +364,8 @@ public final class Drive {
      */
     public void signal() {
         Task<?> self = Task.current();
-        loop.lock();
+        Deferred deferred = new Deferred();
+        lock();
         try {
             if (!active) {
                 throw new IllegalStateException("nobody is driving task " + task.name() + " right now: signal() needs "
@@ -341,11 +377,13 @@ public final class Drive {
             }
             suspended = self;
             resumeWith = null;
-            loop.coroutineSuspended(this);
-            end(Outcome.SIGNALLED);
+            scheduler.suspendedDrives.suspended(this);
+            end(Outcome.SIGNALLED, deferred);
         } finally {
-            loop.unlock();
+            unlock();
         }
+        deferred.run();
+        scheduler.suspendedDrives.closeIfNothingElseIsLive();
         boolean interrupted = false;
         while (suspended == self) {
             LockSupport.park(this);
@@ -373,15 +411,15 @@ public final class Drive {
      * or null if it had been resumed meanwhile (then it returns from signal() as resumed).
      */
     private Throwable leaveSuspension(Task<?> self) {
-        loop.lock();
+        lock();
         try {
             if (suspended != self) {
                 return null;
             }
             suspended = null;
-            loop.coroutineResumed(this);
+            scheduler.suspendedDrives.resumed(this);
         } finally {
-            loop.unlock();
+            unlock();
         }
         Throwable thrown = Task.takeThrownException();
         return thrown != null ? thrown
@@ -398,12 +436,22 @@ public final class Drive {
      */
     public boolean abandon(Throwable exception) {
         Objects.requireNonNull(exception, "exception");
-        loop.lock();
+        Task<?> resumed;
+        lock();
         try {
-            return abandonLocked(exception);
+            resumed = suspended;
+            if (active || resumed == null) {
+                return false;
+            }
+            resumeWith = exception;
+            suspended = null; // after resumeWith: the resumed task reads it once it sees this
+            scheduler.suspendedDrives.resumed(this);
         } finally {
-            loop.unlock();
+            unlock();
         }
+        resumed.reportFailuresOtherThan(exception);
+        LockSupport.unpark(resumed.thread);
+        return true;
     }
 
     /**
@@ -420,20 +468,6 @@ public final class Drive {
         return exitFactory.apply(reason);
     }
 
-    /** {@link #abandon}, under the loop's lock. */
-    boolean abandonLocked(Throwable exception) {
-        Task<?> resumed = suspended;
-        if (active || resumed == null) {
-            return false;
-        }
-        resumeWith = exception;
-        suspended = null; // after resumeWith: the resumed task reads it once it sees this
-        loop.coroutineResumed(this);
-        resumed.reportFailuresOtherThan(exception);
-        LockSupport.unpark(resumed.thread);
-        return true;
-    }
-
     /**
      * Stops driving: a segment in progress goes on without its caller (the task running on as an ordinary
      * task of its loop), and a task held after a synchronous drive parked goes back to its loop. A task
@@ -441,16 +475,19 @@ public final class Drive {
      * up on the task (for example when it ignored an abort and was cancelled).
      */
     public void release() {
-        loop.lock();
+        Deferred deferred = new Deferred();
+        lock();
         try {
-            detach();
-            if (held != null) {
-                loop.releaseFromInline(task);
+            detach(deferred);
+            Lane pen = held;
+            if (pen != null) {
                 held = null;
+                deferred.add(() -> scheduler.releaseLane(task, pen));
             }
         } finally {
-            loop.unlock();
+            unlock();
         }
+        deferred.run();
     }
 
     /** True while a segment runs. */
@@ -469,7 +506,7 @@ public final class Drive {
      * passed on to the task as the class comment says; interrupts are re-asserted afterwards. Returns how
      * the segment ended.
      */
-    private Outcome awaitSegmentEnd(InlineCarrier carrying, long deadline) {
+    private Outcome awaitSegmentEnd(Lane carrying, long deadline) {
         boolean interrupted = false;
         Throwable undelivered = null;
         try {
@@ -485,19 +522,23 @@ public final class Drive {
                     }
                 }
                 if (deadline != NO_DEADLINE && deadline - System.nanoTime() <= 0) {
-                    loop.lock();
+                    Deferred deferred = new Deferred();
+                    boolean detached;
+                    lock();
                     try {
-                        if (detach()) {
-                            return Outcome.TIMED_OUT;
-                        }
+                        detached = detach(deferred);
                     } finally {
-                        loop.unlock();
+                        unlock();
+                    }
+                    deferred.run();
+                    if (detached) {
+                        return Outcome.TIMED_OUT;
                     }
                     continue; // it ended an instant ago
                 }
                 Task<?> next = carrying != null ? carrying.poll() : null;
                 if (next != null) {
-                    next.loop().runInline(next);
+                    ((Scheduler) next.engine()).runInline(next);
                 } else if (deadline == NO_DEADLINE) {
                     LockSupport.park(this);
                 } else {
@@ -507,7 +548,7 @@ public final class Drive {
             return outcome; // written before active was cleared (a volatile write): no lock needed to read it
         } finally {
             if (carrying != null) {
-                loop.releaseInline(carrying);
+                scheduler.releaseSession(carrying);
             }
             if (undelivered != null) {
                 Task.current().restoreThrown(undelivered); // the task had ended: the caller keeps its exception
@@ -527,7 +568,7 @@ public final class Drive {
      */
     private Throwable passOnInterruption() {
         Until mode;
-        loop.lock();
+        lock();
         try {
             if (!active) {
                 return null;
@@ -537,7 +578,7 @@ public final class Drive {
             }
             mode = until;
         } finally {
-            loop.unlock();
+            unlock();
         }
         if (!mode.awaitsTheWhole()) {
             return null;
@@ -558,79 +599,137 @@ public final class Drive {
         return null;
     }
 
+    // ---- called by the scheduler, under the lock of a queue -------------------------------------------
+
     /**
-     * Called by the loop (under its lock) after a dispatch of the driven task returned: decides whether
-     * the segment ended. {@code requeued}: the task was made runnable again during the dispatch (a yield,
-     * or a park that was woken at once).
+     * A dispatch of the driven task returned with the task parked: moves its word RUNNING(d) → BLOCKED, into a
+     * holding pen if this park ends a synchronous segment (atomically: a wake-up then goes to the pen, and
+     * nothing can run the task before the next drive), and ends the segment if the park ends it.
      */
-    void afterDispatch(boolean ended, boolean requeued) {
-        if (!active) {
-            return;
-        }
-        if (ended) {
-            end(Outcome.FINISHED);
-        } else if (task.handingOff || suspended == task || requeued) {
-            // driving a task of its own, or suspended in signal(): neither ends this segment here;
-            // a requeue during the dispatch was already judged by requeuedWhileMounted()
-        } else if (until.endsAtPark()) {
-            end(Outcome.PARKED);
+    void parked(RunQueue q, long word, long now, Deferred deferred) {
+        lock();
+        try {
+            boolean ends = active && task.driving == null && suspended != task && until.endsAtPark();
+            boolean hold = ends && (until == Until.BLOCK || until == Until.BLOCK_OR_YIELD);
+            Lane pen = null;
+            Lane previous = task.lane;
+            if (hold) {
+                pen = previous != null ? previous : Lane.holdingPen(); // an inline lane holds it as well
+                task.lane = pen;
+            }
+            if (scheduler.dispatch.park(q, task, word, hold, now)) {
+                if (hold) {
+                    pen.uncarry(task); // the session's end must not let it go: the next drive takes it
+                    held = pen;
+                }
+                if (ends) {
+                    end(Outcome.PARKED, deferred);
+                }
+            } else if (hold) {
+                task.lane = previous; // made runnable meanwhile: judged by requeuedWhileMounted
+            }
+        } finally {
+            unlock();
         }
     }
 
     /**
-     * Called by the loop (under its lock) when the driven task is made runnable again while still
-     * mounted: it yielded, or parked and was woken at once. Judged here, at once, because on a
-     * multi-carrier loop another carrier could otherwise run the task on before its first carrier
-     * reports the end of the dispatch.
+     * The driven task was made runnable while still mounted: it yielded, or parked and was woken at once.
+     * Judged here, at once, because on a multi-carrier loop another carrier could otherwise run the task
+     * on before its first carrier reports the end of the dispatch. Returns true if the segment ends here
+     * holding the task: it is in a holding pen, and the caller must not queue it.
      */
-    void requeuedWhileMounted() {
-        if (active && !task.handingOff && suspended != task && until.endsAtYield()) {
-            end(Outcome.PARKED);
+    boolean requeuedWhileMounted(Deferred deferred) {
+        lock();
+        try {
+            if (!active || task.driving != null || suspended == task || !until.endsAtYield()) {
+                return false;
+            }
+            boolean hold = until == Until.BLOCK_OR_YIELD;
+            if (hold) {
+                Lane pen = Lane.holdingPen();
+                pen.bind(task, false);
+                pen.post(task, true);
+                held = pen;
+            }
+            end(Outcome.PARKED, deferred);
+            return hold;
+        } finally {
+            unlock();
         }
     }
 
-    /** Ends the segment and wakes the caller. Under the loop's lock. */
-    private void end(Outcome result) {
+    /** The driven task's thread ended. */
+    void ended(Deferred deferred) {
+        lock();
+        try {
+            if (active) {
+                end(Outcome.FINISHED, deferred);
+            }
+        } finally {
+            unlock();
+        }
+    }
+
+    /** Ends the segment; waking the caller is deferred. Under the drive's lock. */
+    private void end(Outcome result, Deferred deferred) {
         outcome = result; // before active is cleared: a waiting caller reads it once it sees active false
         active = false;
         task.drive = null;
-        if (result == Outcome.PARKED && (until == Until.BLOCK || until == Until.BLOCK_OR_YIELD)) {
-            held = InlineCarrier.holdingPen(); // it is about to be aborted: nothing may run it meanwhile
-            loop.moveToHoldingPen(task, held);
-        } else if (result == Outcome.PARKED && inline != null) {
-            loop.releaseFromInline(task);
+        Lane lane = inline;
+        if (result == Outcome.PARKED && lane != null && held == null) {
+            deferred.add(() -> scheduler.releaseLane(task, lane)); // it continues on its loop when woken
         }
-        if (callerTask != null) {
-            loop.resumeAtHead(callerTask);
-            // Cleared only now: while the caller was being made runnable above, a still-mounted caller
-            // must not look as if it had parked for its own driver (requeuedWhileMounted).
-            callerTask.handingOff = false;
-        } else if (caller != null) {
-            LockSupport.unpark(caller);
+        Task<?> waitingTask = callerTask;
+        Thread waitingThread = caller;
+        if (waitingTask != null) {
+            deferred.add(() -> {
+                Scheduler.resumeAtHead(waitingTask);
+                // Cleared only now: while the caller was being made runnable above, a still-mounted caller
+                // must not look as if it had parked for its own driver (requeuedWhileMounted).
+                waitingTask.driving = null;
+            });
+        } else if (waitingThread != null) {
+            deferred.add(() -> LockSupport.unpark(waitingThread));
         }
     }
 
     /**
      * The caller stops waiting for the segment in progress, if one is: the task runs on as an ordinary
      * task of its loop, and nobody is woken when the segment ends. Returns whether a segment was in
-     * progress. Called by the caller itself, under the lock.
+     * progress. Called by the caller itself, under the drive's lock.
      */
-    private boolean detach() {
+    private boolean detach(Deferred deferred) {
         if (!active) {
             return false;
         }
         outcome = Outcome.TIMED_OUT;
         active = false;
         task.drive = null;
-        if (inline != null && held == null) {
-            loop.releaseFromInline(task);
+        Lane lane = inline;
+        if (lane != null && held == null) {
+            deferred.add(() -> scheduler.releaseLane(task, lane));
         }
         if (callerTask != null) {
-            callerTask.handingOff = false; // it is the running caller itself
+            callerTask.driving = null; // it is the running caller itself
         }
         caller = null;
         callerTask = null;
         return true;
+    }
+
+    private void lock() {
+        if (Thread.currentThread().isVirtual()) {
+            while (!lock.tryLock()) {
+                Thread.onSpinWait();
+            }
+        } else {
+            lock.lock();
+        }
+    }
+
+    private void unlock() {
+        lock.unlock();
     }
 
     /** The deadline {@code timeout} from now, never {@link #NO_DEADLINE}; saturated for huge timeouts. */

@@ -27,7 +27,7 @@ public final class Handle extends ReadyEntry {
         }
     }
 
-    private final Loop loop;
+    private final Engine engine;
     private final Runnable action;
     /**
      * PENDING until the first of a carrier starting the action (RAN) and a cancellation (CANCELLED), set by
@@ -36,8 +36,8 @@ public final class Handle extends ReadyEntry {
     private volatile int state = PENDING;
     volatile ScheduledFuture<?> timer; // set for callLater until the timer fires
 
-    Handle(Loop loop, Runnable action) {
-        this.loop = loop;
+    Handle(Engine engine, Runnable action) {
+        this.engine = engine;
         this.action = action;
     }
 
@@ -54,7 +54,7 @@ public final class Handle extends ReadyEntry {
         if (pending != null) {
             pending.cancel(false);
         }
-        loop.unqueue(this);
+        engine.unqueue(this);
         return true;
     }
 
@@ -76,7 +76,7 @@ public final class Handle extends ReadyEntry {
         try {
             action.run();
         } catch (Throwable failure) {
-            loop.reportUncaught(this, failure);
+            engine.reportUncaught(this, failure);
         }
     }
 
@@ -91,6 +91,6 @@ public final class Handle extends ReadyEntry {
 
     @Override
     public String toString() {
-        return "Handle[" + action + (state == CANCELLED ? " cancelled" : state == RAN ? " ran" : " pending") + " loop=" + loop.name() + "]";
+        return "Handle[" + action + (state == CANCELLED ? " cancelled" : state == RAN ? " ran" : " pending") + " loop=" + engine.name() + "]";
     }
 }

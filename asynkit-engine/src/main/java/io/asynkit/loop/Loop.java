@@ -1,37 +1,14 @@
 package io.asynkit.loop;
 
-import io.asynkit.priority.Priority;
-import io.asynkit.priority.PriorityBand;
-
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
 /**
@@ -45,6 +22,21 @@ import java.util.function.Predicate;
  *       happen only where a task parks, so orderings are deterministic.</li>
  *   <li>With N carriers, N tasks run in parallel.</li>
  * </ul>
+ *
+ * <p><b>Run order.</b> <em>One carrier:</em> the run order is exact. Entries run by effective priority,
+ * first-in first-out among equals; positional operations ({@link Scheduling#taskReinsert},
+ * {@link Scheduling#taskSwitch}, {@link #callAtPosition}) behave as {@code List.add} on the ready queue;
+ * boosting gives every priority with runnable work at least one dispatch in every
+ * {@code boostAfter + 1}. <em>N carriers:</em> each carrier has its own ready queue with exactly those
+ * guarantees, and work handed in from outside the loop waits in one more, shared queue. When a carrier
+ * picks its next entry, it takes the head of its own queue unless another queue publishes a strictly
+ * better priority, and then takes that entry instead; a carrier with nothing of its own takes the shared
+ * queue's head, or one entry of the carrier queue with the best priority. So no carrier <em>starts</em>
+ * an entry while it can see a strictly better one that nobody has claimed. Entries of equal priority on
+ * different carriers may run in either order. Positional operations address the queue of the caller's
+ * carrier (or of the task they move), and such entries never move to another carrier. (A custom
+ * scheduler cannot preempt a mounted virtual thread: priority acts when a carrier picks, and only then.)
+ * Task states, counts and statistics are exact at every snapshot.
  *
  * <pre>{@code
  * // asyncio.run style: run main as a task, return its result, leave no thread behind
@@ -62,7 +54,10 @@ import java.util.function.Predicate;
  *
  * <p><b>Introspection.</b> The loop tracks every task's {@link TaskState} exactly, so
  * {@link #runnableTasks()} (in run order), {@link #runningTasks()} and {@link #blockedTasks()} are
- * exact and together make up {@link #allTasks()}.
+ * exact and together make up {@link #allTasks()}. {@code RUNNING} means held by a thread that carries
+ * tasks (a carrier, a spare, an inline caller), so there are never more running tasks than such threads;
+ * a task that waits for a task it drives (an eager call, {@code awaitSync}) is {@code BLOCKED}, with
+ * {@link Task#drivenTask()} saying for which.
  *
  * <p><b>Pinned tasks.</b> A task that parks while holding its carrier (a native frame on its stack,
  * a class initializer, blocking file I/O that the JDK does not compensate for custom schedulers)
@@ -84,117 +79,23 @@ import java.util.function.Predicate;
  */
 public final class Loop extends AbstractExecutorService {
 
-    private static final System.Logger LOG = System.getLogger(Loop.class.getName());
-
     /** The default starvation bound: see {@link Builder#boostAfter(int)}. */
     public static final int DEFAULT_BOOST_AFTER = 100;
 
-    private enum RunState { RUNNING, SHUTDOWN, TERMINATED }
-
-    private final String name;
-    private final int carrierCount;
-    private final int maxSpareCarriers;
-    private final SchedulingPolicy policy;
-    private final long shutdownNanos;
-    private final long cancelNanos;
-    private final long pinnedCheckNanos;
-    private final int carrierNice;
-    private final ExceptionHandler exceptionHandler;
-    private final boolean eagerTasks;
-    private final int boostAfter; // 0: never
-    private final SchedulerHook hook;
-    private final boolean hooked;
-
-    /**
-     * Guards the ready queue, the registry, every task's scheduling fields and the counters. Taken only
-     * through {@link #acquire()}: a task must never park on it (see there), and no code may park while
-     * holding it.
-     */
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition workAvailable = lock.newCondition();
-    private final ReadyQueue queue;
-    private final Map<Runnable, Task<?>> adoptedByContinuation = new IdentityHashMap<>();
-    private final Set<Handle> pendingTimers = Collections.newSetFromMap(new IdentityHashMap<>());
-    /** Drives whose task is suspended in {@link Drive#signal()}: only their awaiter can resume them. */
-    private final Set<Drive> suspendedDrives = Collections.newSetFromMap(new IdentityHashMap<>());
-    /** Tasks made with {@link TaskBuilder#unstarted} and not started yet, weakly: settled at termination. */
-    private final Set<Task<?>> unstarted = Collections.newSetFromMap(new WeakHashMap<>());
-    private final int[] stateCounts = new int[TaskState.values().length];
-    private final List<Carrier> carriers = new CopyOnWriteArrayList<>();
-    private final CountDownLatch terminated = new CountDownLatch(1);
-    private Task<?> liveHead;
-    private int liveTasks;
-    private volatile int idleCarriers; // written under the lock, read by pushers (see schedule)
-    private int sparesAlive;
-    private int pinnedCarriers;
-    private int carrierSerial;
-    private RunState runState = RunState.RUNNING;
-    /**
-     * The inbox: tasks handed over by threads that do not hold the lock, pushed without taking it (a
-     * Treiber stack linked through {@link Task#nextInInbox}). Every acquisition of the lock drains it
-     * into the ready queue first, in the order of the pushes, so everything done under the lock sees
-     * every task exactly where it would have been had it been queued directly.
-     */
-    private final AtomicReference<Task<?>> inbox = new AtomicReference<>();
-    private volatile boolean accepting = true;                    // false once shut down
-    private final AtomicInteger startsInFlight = new AtomicInteger(); // first starts between check and push
-    private long tasksStarted;
-    private long tasksCompleted;
-    private long adoptedThreads;
-    private long dispatches;
-    private long callbacksRun;
-    private long compensations;
-    private long carrierFailures;
-    private final long[] bandDispatches = new long[PriorityBand.values().length];
-    private final long[] bandBoosts = new long[PriorityBand.values().length];
-    private final long[] bandWaitNanos = new long[PriorityBand.values().length];
-    private final long[] bandMaxWaitNanos = new long[PriorityBand.values().length];
-    private long clock; // System.nanoTime() at the latest dispatch of any carrier
-
-    private volatile ScheduledThreadPoolExecutor timer; // created on first callLater
-    private final List<Thread> timerThreads = new CopyOnWriteArrayList<>();
-    private final Thread watchdog;
+    private final LoopConfig config;
+    private final Engine engine;
 
     private Loop(Builder b) {
-        this.name = b.name;
-        this.carrierCount = b.carriers;
-        this.maxSpareCarriers = b.maxSpareCarriers;
-        this.policy = b.policy;
-        this.shutdownNanos = saturatedNanos(b.shutdownTimeout);
-        this.cancelNanos = saturatedNanos(b.cancelTimeout);
-        this.pinnedCheckNanos = saturatedNanos(b.pinnedCheckInterval);
-        this.carrierNice = b.carrierNice;
-        this.exceptionHandler = b.exceptionHandler;
-        this.eagerTasks = b.eagerTasks;
-        this.hook = SchedulerHook.get();
-        this.hooked = hook.isAvailable();
-        this.boostAfter = policy == SchedulingPolicy.PRIORITY ? b.boostAfter : 0;
-        this.queue = new ReadyQueue(policy == SchedulingPolicy.PRIORITY, boostAfter > 0 ? boostAfter : ReadyQueue.NEVER);
-        if (!hooked) {
-            if (b.missingHook == MissingHookPolicy.FAIL) {
-                throw new HookUnavailableException("cannot build loop '" + name + "': " + hook.problem()
-                        + ". To run without it in a degraded mode instead, build the loop with "
-                        + "missingHook(MissingHookPolicy.DEGRADE).");
-            }
-            LOG.log(System.Logger.Level.WARNING, "asynkit loop ''{0}'' runs DEGRADED on the JDK''s default scheduler "
-                    + "(no priorities, no positional scheduling, RUNNABLE reported as RUNNING): {1}", name, hook.problem());
-            this.watchdog = null;
-            return;
-        }
-        acquire();
-        try {
-            for (int i = 0; i < carrierCount; i++) {
-                startCarrier(false);
-            }
-        } finally {
-            lock.unlock();
-        }
-        this.watchdog = Thread.ofPlatform().daemon().name(name + "-watchdog").unstarted(this::watch);
-        this.watchdog.start();
-        if (carrierNice != 0) {
-            // Linux threads inherit the nice value of the thread that starts them: started lazily from a
-            // task, the timer thread would run at the carriers' value and fire late under load.
-            timer().prestartCoreThread();
+        this.config = b.config();
+        SchedulerHook hook = SchedulerHook.get();
+        if (hook.isAvailable()) {
+            this.engine = new Scheduler(this, config, hook);
+        } else if (b.missingHook == MissingHookPolicy.FAIL) {
+            throw new HookUnavailableException("cannot build loop '" + config.name() + "': " + hook.problem()
+                    + ". To run without it in a degraded mode instead, build the loop with "
+                    + "missingHook(MissingHookPolicy.DEGRADE).");
+        } else {
+            this.engine = new DegradedEngine(this, config, hook.problem());
         }
     }
 
@@ -244,27 +145,27 @@ public final class Loop extends AbstractExecutorService {
 
     /** The name given to the builder; carriers are named after it. */
     public String name() {
-        return name;
+        return config.name();
     }
 
     /** The number of carrier threads (not counting temporary spares). */
     public int carrierCount() {
-        return carrierCount;
+        return config.carriers();
     }
 
     /** The Linux nice value the carriers run at (see {@link Builder#carrierNice}); 0 if left unchanged. */
     public int carrierNice() {
-        return carrierNice;
+        return config.carrierNice();
     }
 
     /** How the ready queue is ordered. */
     public SchedulingPolicy policy() {
-        return policy;
+        return config.policy();
     }
 
     /** True if tasks created from this loop's tasks start eagerly (see {@link Builder#eagerTasks}). */
     public boolean isEagerTasks() {
-        return eagerTasks;
+        return config.eagerTasks();
     }
 
     /**
@@ -272,7 +173,7 @@ public final class Loop extends AbstractExecutorService {
      * {@link MissingHookPolicy#DEGRADE}).
      */
     public boolean isHookAvailable() {
-        return hooked;
+        return engine.isHooked();
     }
 
     /**
@@ -323,124 +224,65 @@ public final class Loop extends AbstractExecutorService {
         newTask().execute(body);
     }
 
-    <T> Task<T> newTask(String taskName, double priority, ScopedValueBindings bindings, Callable<T> body) {
-        Task<T> task = new Task<>(this, taskName, priority, bindings, body, false);
-        acquire();
-        try {
-            if (runState != RunState.RUNNING) {
-                throw new RejectedExecutionException("loop '" + name + "' is shut down and accepts no new tasks; task "
-                        + (taskName != null ? taskName : "(unnamed)") + " rejected");
-            }
-            unstarted.add(task);
-        } finally {
-            lock.unlock();
+    /** A task made without starting it; {@code track}: remembered so that {@link #close()} can settle it. */
+    <T> Task<T> newTask(String taskName, double priority, ScopedValueBindings bindings, Callable<T> body, boolean track) {
+        engine.lifecycle.rejectIfShutDown(taskName);
+        Task<T> task = new Task<>(this, engine, taskName, priority, bindings, body, false);
+        if (track) {
+            engine.madeUnstarted(task);
         }
         return task;
     }
 
     <T> Task<T> startTask(String taskName, double priority, ScopedValueBindings bindings, Callable<T> body,
             boolean reportFailures) {
-        Task<T> task = new Task<>(this, taskName, priority, bindings, body, reportFailures);
-        if (!hooked) {
-            acquire();
-            try {
-                rejectIfShutDown(task);
-                register(task);
-                setState(task, TaskState.RUNNING, System.nanoTime());
-                tasksStarted++;
-            } finally {
-                lock.unlock();
-            }
-        }
-        task.start(); // hooked: the first dispatch registers the task (see schedule)
-        if (eagerTasks && hooked) {
+        Task<T> task = new Task<>(this, engine, taskName, priority, bindings, body, reportFailures);
+        engine.starting(task);
+        task.start(); // hooked: the first dispatch registers the task (see Scheduler.execute)
+        if (config.eagerTasks() && engine.isHooked()) {
             Task<?> creator = Task.currentOrNull();
-            if (creator != null && creator.loop() == this) {
-                descend(creator, task);
+            if (creator != null && creator.engine() == engine) {
+                engine.descend(creator, task);
             }
         }
         return task;
     }
 
-    /**
-     * Runs {@code child} at once, depth first: the current task resumes right after the child first
-     * parks or ends. On a multi-carrier loop another carrier may already have taken the child, and then
-     * there is nothing to switch to.
-     */
+    /** Runs {@code child} at once, depth first, after the current task first parks (see Scheduling). */
     void descend(Task<?> current, Task<?> child) {
-        try {
-            switchTo(current, child, 1);
-        } catch (IllegalStateException alreadyTaken) {
-            if (child.taskState() == TaskState.RUNNABLE) {
-                throw alreadyTaken;
-            }
-        }
+        engine.descend(current, child);
+    }
+
+    /** The engine behind this loop. */
+    Engine engine() {
+        return engine;
     }
 
     /** Every live task: runnable, running and blocked. */
     public List<Task<?>> allTasks() {
-        return tasksMatching(t -> true);
+        return engine.tasks(t -> true);
     }
 
-    /** The tasks in the ready queue, in the order they will run. */
+    /** The tasks waiting for a carrier, in the order they will run (see the class comment for several carriers). */
     public List<Task<?>> runnableTasks() {
-        if (!hooked) {
-            return List.of();
-        }
-        acquire();
-        try {
-            List<Task<?>> result = new ArrayList<>();
-            for (ReadyEntry e : queue.inRunOrder()) {
-                if (e instanceof Task<?> t) {
-                    result.add(t);
-                }
-            }
-            for (Task<?> t = liveHead; t != null; t = t.nextLive) {
-                if (t.state == TaskState.RUNNABLE && t.carrier != null) {
-                    result.add(t); // posted to a platform thread that carries it inline
-                }
-            }
-            return result;
-        } finally {
-            lock.unlock();
-        }
+        return engine.runnableTasks();
     }
 
-    /** The tasks mounted on a carrier right now. */
+    /** The tasks mounted on a carrier (or an inline caller) right now. */
     public List<Task<?>> runningTasks() {
-        return tasksMatching(t -> stateHeld(t) == TaskState.RUNNING);
+        return engine.tasks(t -> engine.stateOf(t) == TaskState.RUNNING);
     }
 
-    /** The tasks parked outside the ready queue right now. */
+    /** The tasks parked outside the ready queue right now (a task waiting for a coroutine it drives included). */
     public List<Task<?>> blockedTasks() {
-        return tasksMatching(t -> stateHeld(t) == TaskState.BLOCKED);
-    }
-
-    private List<Task<?>> tasksMatching(Predicate<Task<?>> filter) {
-        acquire();
-        try {
-            List<Task<?>> result = new ArrayList<>(liveTasks);
-            for (Task<?> t = liveHead; t != null; t = t.nextLive) {
-                if (filter.test(t)) {
-                    result.add(t);
-                }
-            }
-            return result;
-        } finally {
-            lock.unlock();
-        }
+        return engine.tasks(t -> engine.stateOf(t) == TaskState.BLOCKED);
     }
 
     // ---- ready queue extensions (the Python library's SchedulingMixin) ---------------------------
 
-    /** The number of entries (tasks and callbacks) in the ready queue. */
+    /** The number of entries (tasks and callbacks) in the ready queues. */
     public int queueLength() {
-        acquire();
-        try {
-            return queue.size();
-        } finally {
-            lock.unlock();
-        }
+        return engine.queueLength();
     }
 
     /**
@@ -452,27 +294,15 @@ public final class Loop extends AbstractExecutorService {
     }
 
     /**
-     * Moves a runnable task so that exactly {@code position} entries run before it; the counterpart of
-     * the Python library's {@code task_reinsert} and {@code queue_insert_pos}.
+     * Moves a runnable task so that exactly {@code position} entries of the queue that holds it run before it;
+     * the counterpart of the Python library's {@code task_reinsert} and {@code queue_insert_pos}.
      *
      * @throws IllegalStateException     if the task is not in this loop's ready queue
      * @throws IndexOutOfBoundsException if {@code position} is not in {@code 0..queueLength()-1}
      */
     public void queueInsertPosition(Task<?> task, int position) {
         Objects.requireNonNull(task, "task");
-        requireHook("queueInsertPosition");
-        requireOwn(task);
-        acquire();
-        try {
-            if (!task.isQueued()) {
-                throw notRunnable(task, "reinsert");
-            }
-            checkPosition(position, queue.size() - 1);
-            queue.remove(task);
-            queue.insert(position, task);
-        } finally {
-            lock.unlock();
-        }
+        engine.queueInsertPosition(task, position);
     }
 
     // ---- callbacks and timers -------------------------------------------------------------------
@@ -480,14 +310,7 @@ public final class Loop extends AbstractExecutorService {
     /** Runs {@code action} on a carrier after the entries already in the ready queue. */
     public Handle callSoon(Runnable action) {
         Handle handle = newHandle(action);
-        acquire();
-        try {
-            rejectIfTerminated("callSoon");
-            queue.add(handle, Priority.NORMAL);
-            signalWork();
-        } finally {
-            lock.unlock();
-        }
+        engine.callSoon(handle);
         return handle;
     }
 
@@ -499,16 +322,7 @@ public final class Loop extends AbstractExecutorService {
      */
     public Handle callAtPosition(int position, Runnable action) {
         Handle handle = newHandle(action);
-        requireHook("callAtPosition");
-        acquire();
-        try {
-            rejectIfTerminated("callAtPosition");
-            checkPosition(position, queue.size());
-            queue.insert(position, handle);
-            signalWork();
-        } finally {
-            lock.unlock();
-        }
+        engine.callAtPosition(position, handle);
         return handle;
     }
 
@@ -519,111 +333,19 @@ public final class Loop extends AbstractExecutorService {
             throw new IllegalArgumentException("delay must not be negative, but was " + delay);
         }
         Handle handle = newHandle(action);
-        ScheduledThreadPoolExecutor t = timer();
-        acquire();
-        try {
-            rejectIfTerminated("callLater");
-            pendingTimers.add(handle);
-        } finally {
-            lock.unlock();
-        }
-        // outside the lock: the timer's own lock may park, and nothing may park holding ours
-        ScheduledFuture<?> scheduled = t.schedule(() -> enqueueTimedOut(handle), saturatedNanos(delay), TimeUnit.NANOSECONDS);
-        handle.timer = scheduled;
-        if (handle.isCancelled()) {
-            scheduled.cancel(false);
-        }
+        engine.timers.schedule(handle, delay);
         return handle;
     }
 
-    private void enqueueTimedOut(Handle handle) {
-        acquire();
-        try {
-            handle.timer = null;
-            pendingTimers.remove(handle);
-            if (runState == RunState.TERMINATED || handle.isCancelled()) {
-                handle.cancelQuietly();
-                return;
-            }
-            queue.add(handle, Priority.NORMAL);
-            signalWork();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private Handle newHandle(Runnable action) {
-        return new Handle(this, Objects.requireNonNull(action, "action"));
-    }
-
-    void unqueue(Handle handle) {
-        acquire();
-        try {
-            pendingTimers.remove(handle);
-            queue.remove(handle);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private ScheduledThreadPoolExecutor timer() {
-        ScheduledThreadPoolExecutor t = timer;
-        if (t == null) {
-            acquire();
-            try {
-                rejectIfTerminated("callLater");
-                t = timer;
-                if (t == null) {
-                    ThreadFactory platform = Thread.ofPlatform().daemon().name(name + "-timer").factory();
-                    t = new ScheduledThreadPoolExecutor(1, runnable -> {
-                        Thread thread = platform.newThread(runnable);
-                        timerThreads.add(thread); // joined at close: awaitTermination returns before it has ended
-                        return thread;
-                    });
-                    t.setRemoveOnCancelPolicy(true);
-                    timer = t;
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-        return t;
+        return new Handle(engine, Objects.requireNonNull(action, "action"));
     }
 
     // ---- statistics -----------------------------------------------------------------------------
 
     /** A consistent snapshot of the loop's counters. */
     public LoopStatistics statistics() {
-        acquire();
-        try {
-            int runnable;
-            int running;
-            int blocked;
-            if (hooked) {
-                runnable = stateCounts[TaskState.RUNNABLE.ordinal()];
-                running = stateCounts[TaskState.RUNNING.ordinal()];
-                blocked = stateCounts[TaskState.BLOCKED.ordinal()];
-            } else {
-                runnable = 0;
-                blocked = 0;
-                for (Task<?> t = liveHead; t != null; t = t.nextLive) {
-                    blocked += stateHeld(t) == TaskState.BLOCKED ? 1 : 0;
-                }
-                running = liveTasks - blocked;
-            }
-            List<BandStatistics> bands = new ArrayList<>(PriorityBand.values().length);
-            long longestWait = 0;
-            for (PriorityBand band : PriorityBand.values()) {
-                int i = band.ordinal();
-                bands.add(new BandStatistics(band, bandDispatches[i], bandBoosts[i], bandWaitNanos[i], bandMaxWaitNanos[i]));
-                longestWait = Math.max(longestWait, bandMaxWaitNanos[i]);
-            }
-            return new LoopStatistics(name, policy, hooked, carrierCount, sparesAlive, queue.size(), runnable, running,
-                    blocked, tasksStarted, tasksCompleted, adoptedThreads, dispatches, callbacksRun, compensations,
-                    boostAfter, queue.boosts(), longestWait, bands, carrierFailures);
-        } finally {
-            lock.unlock();
-        }
+        return engine.statistics();
     }
 
     // ---- lifecycle ------------------------------------------------------------------------------
@@ -631,17 +353,7 @@ public final class Loop extends AbstractExecutorService {
     /** Stops accepting new tasks; tasks already started run to their end. */
     @Override
     public void shutdown() {
-        acquire();
-        try {
-            if (runState == RunState.RUNNING) {
-                runState = RunState.SHUTDOWN;
-                accepting = false;
-            }
-            terminateIfIdle();
-            closeCoroutinesNobodyCanResume();
-        } finally {
-            lock.unlock();
-        }
+        engine.shutdown();
     }
 
     /**
@@ -652,40 +364,23 @@ public final class Loop extends AbstractExecutorService {
      */
     @Override
     public List<Runnable> shutdownNow() {
-        shutdown();
-        for (Task<?> task : allTasks()) {
-            task.cancel(true);
-        }
+        engine.cancelAll(null);
         return List.of();
-    }
-
-    private void cancelAllBut(Task<?> survivor) {
-        shutdown();
-        for (Task<?> task : allTasks()) {
-            if (task != survivor) {
-                task.cancel(true);
-            }
-        }
     }
 
     @Override
     public boolean isShutdown() {
-        acquire();
-        try {
-            return runState != RunState.RUNNING;
-        } finally {
-            lock.unlock();
-        }
+        return engine.lifecycle.isShutDown();
     }
 
     @Override
     public boolean isTerminated() {
-        return terminated.getCount() == 0;
+        return engine.lifecycle.isTerminated();
     }
 
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return terminated.await(timeout, Objects.requireNonNull(unit, "unit"));
+        return engine.lifecycle.awaitTermination(Objects.requireNonNull(unit, "unit").toNanos(timeout));
     }
 
     /**
@@ -699,1001 +394,23 @@ public final class Loop extends AbstractExecutorService {
     public void close() {
         Task<?> caller = Task.currentOrNull();
         if (caller != null && caller.loop() == this) {
-            throw new IllegalStateException("loop '" + name + "' cannot be closed from its own task " + caller.name()
+            throw new IllegalStateException("loop '" + name() + "' cannot be closed from its own task " + caller.name()
                     + ": it would wait for itself; call shutdown() instead, or close it from outside the loop");
         }
-        boolean interrupted = false;
-        try {
-            shutdown();
-            if (!terminated.await(shutdownNanos, TimeUnit.NANOSECONDS)) {
-                shutdownNow();
-                if (!terminated.await(cancelNanos, TimeUnit.NANOSECONDS)) {
-                    abandonRemainingTasks();
-                }
-            }
-        } catch (InterruptedException e) {
-            interrupted = true;
-            shutdownNow();
-            abandonRemainingTasks();
-        }
-        joinThreads();
-        settleUnstartedTasks();
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Tasks made with {@link TaskBuilder#unstarted} that were never driven will never run once the loop has
-     * terminated: closing cancels them, so that nobody waits for them forever. (Until then a drive of one is
-     * refused with a {@link RejectedExecutionException}, which settles it too.) Outside the lock.
-     */
-    private void settleUnstartedTasks() {
-        List<Task<?>> never;
-        acquire();
-        try {
-            if (runState != RunState.TERMINATED || unstarted.isEmpty()) {
-                return;
-            }
-            never = new ArrayList<>(unstarted);
-            unstarted.clear();
-            for (Task<?> task : never) {
-                neverStarted(task);
-            }
-        } finally {
-            lock.unlock();
-        }
-        for (Task<?> task : never) {
-            task.startRefused(new CancellationException("loop '" + name + "' terminated before task " + task.name()
-                    + " was started"));
-        }
-    }
-
-    private void abandonRemainingTasks() {
-        List<Task<?>> stuck = allTasks();
-        acquire();
-        try {
-            terminate();
-        } finally {
-            lock.unlock();
-        }
-        if (!stuck.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "asynkit loop ''{0}'' closed with {1} task(s) that ignored cancellation "
-                    + "and were abandoned: {2}", name, stuck.size(), stuck);
-        }
-    }
-
-    /** Stops the timer thread once the loop has terminated; never under the loop's lock. */
-    private void stopTimer() {
-        ScheduledThreadPoolExecutor t = timer;
-        if (t != null && isTerminated()) {
-            t.shutdownNow();
-        }
-    }
-
-    /**
-     * Waits for the loop's threads to end, all of them within one budget: the cancel timeout, but at
-     * least {@link #MIN_JOIN} and at most {@link #MAX_JOIN}. Idle threads end at once; only a carrier still
-     * running a task that ignored cancellation (a spin) takes the whole budget, and is then left behind.
-     */
-    private void joinThreads() {
-        long deadline = System.nanoTime() + Math.clamp(cancelNanos, MIN_JOIN.toNanos(), MAX_JOIN.toNanos());
-        for (Carrier carrier : carriers) {
-            if (carrier.thread != Thread.currentThread()) {
-                joinQuietly(carrier.thread, deadline);
-            }
-        }
-        if (watchdog != null) {
-            LockSupport.unpark(watchdog);
-            joinQuietly(watchdog, deadline);
-        }
-        stopTimer();
-        for (Thread timerThread : timerThreads) {
-            if (timerThread != Thread.currentThread()) {
-                joinQuietly(timerThread, deadline);
-            }
-        }
-    }
-
-    private static final Duration MIN_JOIN = Duration.ofSeconds(1);
-    private static final Duration MAX_JOIN = Duration.ofSeconds(10);
-
-    private static void joinQuietly(Thread thread, long deadline) {
-        try {
-            thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    // ---- the scheduler (called by the JDK through each task's dispatcher) -----------------------
-
-    Thread.Builder.OfVirtual threadBuilder(Executor dispatcher) {
-        return hooked ? hook.builder(dispatcher) : Thread.ofVirtual();
-    }
-
-    /**
-     * The JDK hands us {@code continuation}, the Runnable that mounts a virtual thread, through the
-     * dispatcher of {@code owner}: at the thread's start and after every park. A continuation other
-     * than owner's own belongs to a virtual thread that owner started with the public API (it
-     * inherited owner's dispatcher); it is adopted as a task of this loop.
-     *
-     * <p>May be called from any thread, including a task that is still mounted (pinned) while it wakes
-     * another: it never blocks beyond the loop's lock.
-     */
-    void schedule(Task<?> owner, Runnable continuation) {
-        if (owner.carrier == null && !lock.isHeldByCurrentThread()) {
-            if (owner.continuation == continuation) { // a resume: the hot path, no lock
-                push(owner);
-                return;
-            }
-            if (owner.awaitsFirstStart()) {
-                admitFirstStart(owner, continuation);
-                return;
-            }
-        }
-        if (!owner.awaitsFirstStart() && (JdkThreads.runIfForwarded(continuation)
-                || (!isAdopted(continuation) && JdkThreads.forwardIfStartedByTheJdk(continuation)))) {
-            return; // a thread the JDK started for itself: it belongs to the JVM, not to this loop
-        }
-        acquire();
-        try {
-            Task<?> task = owner;
-            if (owner.awaitsFirstStart()) {
-                rejectIfShutDown(owner);
-                owner.firstStarted(continuation);
-                unstarted.remove(owner);
-            } else if (owner.continuation != continuation) {
-                // a thread owner started (owner may have ended since: its continuation is gone, not this one's)
-                task = adoptedByContinuation.get(continuation);
-                if (task == null) {
-                    task = Task.adopt(this, hook.threadOf(continuation), owner.priority());
-                    task.continuation = continuation;
-                    adoptedByContinuation.put(continuation, task);
-                    adoptedThreads++;
-                }
-            }
-            admit(task);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private boolean isAdopted(Runnable continuation) {
-        acquire();
-        try {
-            return adoptedByContinuation.containsKey(continuation);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** A first start through the inbox; a start racing with shutdown either gets in or is rejected. */
-    private void admitFirstStart(Task<?> task, Runnable continuation) {
-        startsInFlight.incrementAndGet();
-        try {
-            if (!accepting) {
-                throw rejection(task);
-            }
-            task.firstStarted(continuation);
-            push(task);
-        } finally {
-            if (startsInFlight.decrementAndGet() == 0 && !accepting) {
-                acquire(); // shutdown may be waiting for this start to land before it terminates
-                try {
-                    terminateIfIdle();
-                } finally {
-                    lock.unlock();
-                }
-            }
-        }
-    }
-
-    private void push(Task<?> task) {
-        // A foreign thread (a web server's poller, a submitter, a timer) stamps the push: the task waits
-        // from now, and a carrier may drain the inbox only after a long dispatch, with the clock read at its
-        // start. Carriers and tasks (yields, wake-ups between tasks: the hot paths) use the carrier clock.
-        Thread pusher = Thread.currentThread();
-        task.pushedAt = pusher instanceof CarrierThread || pusher.isVirtual() ? 0 : System.nanoTime();
-        Task<?> head;
-        do {
-            head = inbox.get();
-            task.nextInInbox = head;
-        } while (!inbox.compareAndSet(head, task));
-        if (idleCarriers > 0) { // pairs with the carrier's re-check of the inbox before it waits
-            acquire();          // draining makes the task runnable and signals an idle carrier
-            lock.unlock();
-        }
-    }
-
-    /** Moves the inbox into the ready queue, oldest push first. Under the lock. */
-    private void drainInbox() {
-        Task<?> stack = inbox.getAndSet(null);
-        Task<?> fifo = null;
-        while (stack != null) {
-            Task<?> next = stack.nextInInbox;
-            stack.nextInInbox = fifo;
-            fifo = stack;
-            stack = next;
-        }
-        long now = ownClock();
-        while (fifo != null) {
-            Task<?> next = fifo.nextInInbox;
-            fifo.nextInInbox = null;
-            admit(fifo, fifo.pushedAt != 0 ? fifo.pushedAt : now); // (a nanoTime of exactly 0 just loses precision)
-            fifo = next;
-        }
-    }
-
-    /**
-     * The time to stamp a state change with: a carrier, or a task mounted on one, uses the carrier clock
-     * (read at every dispatch); other threads (timers, unblockers, submitters) read the time. See also
-     * finishDispatch.
-     */
-    private long ownClock() {
-        Thread caller = Thread.currentThread();
-        return caller instanceof CarrierThread || caller.isVirtual() ? clock : System.nanoTime();
-    }
-
-    /** Registers a task at its first start, and makes it runnable. Under the lock. */
-    private void admit(Task<?> task) {
-        admit(task, ownClock());
-    }
-
-    /** {@link #admit(Task)}, runnable since {@code since}. Under the lock. */
-    private void admit(Task<?> task, long since) {
-        if (task.state == TaskState.NEW) {
-            register(task);
-            tasksStarted++;
-            if (!unstarted.isEmpty()) {
-                unstarted.remove(task);
-            }
-        }
-        setState(task, TaskState.RUNNABLE, since);
-        int position = task.insertPosition;
-        task.insertPosition = -1;
-        if (task.carrier != null) {
-            task.carrier.post(task, position == 0);
-        } else {
-            if (position >= 0) {
-                queue.insert(Math.min(position, queue.size()), task);
-            } else {
-                queue.add(task, task.effectivePriority());
-            }
-            signalWork();
-        }
-        if (task.mounted && task.drive != null) {
-            task.drive.requeuedWhileMounted();
-        }
-    }
-
-    private void signalWork() {
-        if (idleCarriers > 0) {
-            workAvailable.signal();
-        }
-    }
-
-    private void register(Task<?> task) {
-        task.nextLive = liveHead;
-        if (liveHead != null) {
-            liveHead.previousLive = task;
-        }
-        liveHead = task;
-        liveTasks++;
-        stateCounts[TaskState.NEW.ordinal()]++;
-    }
-
-    private void unregister(Task<?> task) {
-        if (task.previousLive != null) {
-            task.previousLive.nextLive = task.nextLive;
-        } else {
-            liveHead = task.nextLive;
-        }
-        if (task.nextLive != null) {
-            task.nextLive.previousLive = task.previousLive;
-        }
-        task.previousLive = null;
-        task.nextLive = null;
-        liveTasks--;
-    }
-
-    private void setState(Task<?> task, TaskState state, long now) {
-        stateCounts[task.state.ordinal()]--;
-        stateCounts[state.ordinal()]++;
-        task.state = state;
-        task.stateSince = now;
-    }
-
-    /** A carrier's platform thread: lets the loop recognise calls made on its own carriers. */
-    private static final class CarrierThread extends Thread {
-        CarrierThread(Runnable body, String name) {
-            super(null, body, name, 0, false);
-            setDaemon(true);
-        }
-    }
-
-    /** Runs on each carrier thread: take the next entry, run it until it parks or ends, repeat. */
-    private final class Carrier implements Runnable {
-        final boolean spare;
-        final Thread thread;
-        // What the carrier runs, and a dispatch counter: written by the carrier at every dispatch, sampled by
-        // the watchdog. Opaque accesses: the watchdog needs to see them eventually, not in order, and a
-        // volatile store would cost the carrier a full fence per dispatch.
-        private ReadyEntry current;
-        private long serial;
-        volatile boolean failed;  // ended by an internal error: the watchdog replaces it
-        volatile boolean killForTest; // fault injection (tests only): fail at the next turn of the loop
-        long lastSeenSerial = -1; // watchdog-private
-        boolean seenParked;       // watchdog-private
-
-        private static final VarHandle CURRENT;
-        private static final VarHandle SERIAL;
-
-        static {
-            try {
-                MethodHandles.Lookup lookup = MethodHandles.lookup();
-                CURRENT = lookup.findVarHandle(Carrier.class, "current", ReadyEntry.class);
-                SERIAL = lookup.findVarHandle(Carrier.class, "serial", long.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        Carrier(boolean spare, int number) {
-            this.spare = spare;
-            this.thread = new CarrierThread(this, name + (spare ? "-spare-" : "-carrier-") + number);
-        }
-
-        @Override
-        public void run() {
-            if (carrierNice != 0) {
-                ThreadNice.set(carrierNice).ifPresent(problem -> LOG.log(System.Logger.Level.WARNING,
-                        "asynkit loop ''{0}'': carrier {1} keeps its nice value: {2}", name, thread.getName(), problem));
-            }
-            ReadyEntry last = null;   // the entry whose dispatch returned but is not finished yet
-            ReadyEntry ran = null;    // the entry dispatched last, for the failure log
-            long lastDispatch = 0;
-            Task<?> endedAdopted = null;
-            Task<?> settledAdopted = null; // an adopted task whose dispatch a failure settled
-            acquire();
-            try {
-                for (;;) {
-                    if (killForTest) {
-                        throw new Error("carrier " + thread.getName() + " killed by a fault-injection test");
-                    }
-                    long now = System.nanoTime(); // the carrier clock: one read per dispatch
-                    clock = now;
-                    if (last != null) {
-                        ReadyEntry finishing = last;
-                        last = null; // finished at most once, even if finishing fails
-                        endedAdopted = finishDispatch(finishing, lastDispatch, now);
-                        CURRENT.setOpaque(this, (ReadyEntry) null);
-                        if (endedAdopted != null) {
-                            lock.unlock();
-                            try {
-                                endedAdopted.adoptedThreadEnded(); // completes a future: never under our lock
-                            } finally {
-                                acquire();
-                            }
-                            endedAdopted = null;
-                        }
-                    }
-                    if (runState == RunState.TERMINATED || (spare && (queue.isEmpty() || sparesAlive > pinnedCarriers))) {
-                        return;
-                    }
-                    drainInbox(); // also after a wait, which re-takes the lock without acquire()
-                    ReadyEntry next = queue.poll();
-                    if (next == null) {
-                        idleCarriers++;
-                        try {
-                            if (inbox.get() == null) { // a push that missed idleCarriers is seen here
-                                workAvailable.awaitUninterruptibly();
-                            }
-                        } finally {
-                            idleCarriers--;
-                        }
-                        continue;
-                    }
-                    lastDispatch = beginDispatch(next, now);
-                    last = next;
-                    ran = next;
-                    CURRENT.setOpaque(this, next);
-                    SERIAL.setOpaque(this, serial + 1); // only this carrier writes it
-                    lock.unlock();
-                    try {
-                        next.runOnCarrier();
-                    } catch (Throwable failure) {
-                        reportUncaught(next, failure);
-                    } finally {
-                        acquire();
-                    }
-                }
-            } catch (Throwable internal) { // a failure of the loop's own code, never of a task's
-                if (!lock.isHeldByCurrentThread()) {
-                    lock.lock(); // a platform thread: no need for acquire()'s spin
-                }
-                failed = true;
-                carrierFailures++;
-                if (last != null) { // its dispatch returned: account for it, or the loop waits for it forever
-                    try {
-                        settledAdopted = finishDispatch(last, lastDispatch, System.nanoTime());
-                    } catch (Throwable alsoFailed) {
-                        internal.addSuppressed(alsoFailed);
-                    }
-                }
-                LOG.log(System.Logger.Level.ERROR, "asynkit loop '" + name + "': carrier " + thread.getName()
-                        + " failed and ends" + (ran != null ? " after running " + ran : "")
-                        + "; the watchdog starts a replacement", internal);
-            } finally {
-                if (spare) {
-                    sparesAlive--;
-                }
-                if (lock.isHeldByCurrentThread()) {
-                    lock.unlock(); // stays in carriers until joined (close) or, retired or failed, pruned (watch)
-                }
-                if (settledAdopted != null) {
-                    settledAdopted.adoptedThreadEnded(); // completes a future: never under our lock
-                }
-            }
-        }
-    }
-
-    private long beginDispatch(ReadyEntry entry, long now) {
-        dispatches++;
-        if (entry instanceof Task<?> task) {
-            int band = PriorityBand.of(task.effectivePriority()).ordinal();
-            long wait = Math.max(0, now - task.stateSince);
-            bandDispatches[band]++;
-            bandWaitNanos[band] += wait;
-            if (wait > bandMaxWaitNanos[band]) {
-                bandMaxWaitNanos[band] = wait;
-            }
-            if (queue.lastPollBoosted()) {
-                bandBoosts[band]++;
-            }
-            setState(task, TaskState.RUNNING, now);
-            task.mounted = true;
-            return ++task.dispatches;
-        }
-        callbacksRun++;
-        return 0;
-    }
-
-    /**
-     * After a carrier's run of {@code entry} returned: the task parked (BLOCKED, unless it was made
-     * runnable again meanwhile) or ended (DONE). {@code dispatch} guards against a stale view: by the
-     * time this carrier gets the lock, another carrier may already have resumed the task.
-     *
-     * @return an adopted task that ended, whose future the caller must complete outside the lock
-     */
-    private Task<?> finishDispatch(ReadyEntry entry, long dispatch, long now) {
-        if (!(entry instanceof Task<?> task) || task.dispatches != dispatch) {
-            return null;
-        }
-        task.mounted = false;
-        Drive drive = task.drive;
-        Thread thread = task.thread;
-        if (thread != null && !thread.isAlive()) {
-            setState(task, TaskState.DONE, now);
-            unregister(task);
-            tasksCompleted++;
-            Task<?> adopted = null;
-            if (task.isAdopted()) {
-                adoptedByContinuation.remove(task.continuation);
-                adopted = task; // its thread is dropped once its future is completed
-            } else {
-                task.thread = null; // a finished task kept as a future keeps nothing of its thread
-            }
-            task.continuation = null;
-            detachFromInline(task);
-            if (drive != null) {
-                drive.afterDispatch(true, false);
-            }
-            terminateIfIdle();
-            closeCoroutinesNobodyCanResume();
-            return adopted;
-        }
-        boolean requeued = task.state != TaskState.RUNNING; // made runnable again during the dispatch
-        if (requeued) {
-            task.stateSince = now; // queued during the run, with the clock of the dispatch's start
-        } else if (!task.handingOff) {
-            setState(task, TaskState.BLOCKED, now);
-        }
-        if (drive != null) {
-            drive.afterDispatch(false, requeued);
-        }
-        return null;
-    }
-
-    /** Called on the task's own thread as its body ends. Only a degraded loop needs it. */
-    void bodyFinished(Task<?> task) {
-        if (hooked) {
-            return;
-        }
-        acquire();
-        try {
-            setState(task, TaskState.DONE, System.nanoTime());
-            unregister(task);
-            tasksCompleted++;
-            terminateIfIdle();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void terminateIfIdle() {
-        if (runState == RunState.SHUTDOWN && liveTasks == 0 && startsInFlight.get() == 0 && inbox.get() == null) {
-            terminate();
-        }
-    }
-
-    private void terminate() {
-        if (runState == RunState.TERMINATED) {
-            return;
-        }
-        runState = RunState.TERMINATED;
-        for (ReadyEntry entry : queue.inRunOrder()) {
-            if (entry instanceof Handle handle) {
-                handle.cancelQuietly();
-                queue.remove(handle);
-            }
-        }
-        for (Handle handle : pendingTimers) {
-            handle.cancelQuietly();
-        }
-        pendingTimers.clear();
-        workAvailable.signalAll();
-        terminated.countDown();
-        if (watchdog != null) {
-            LockSupport.unpark(watchdog);
-        }
-    }
-
-    // ---- compensation for pinned carriers -------------------------------------------------------
-
-    private void startCarrier(boolean spare) {
-        Carrier carrier = new Carrier(spare, ++carrierSerial);
-        if (spare) {
-            sparesAlive++;
-            compensations++;
-        }
-        carriers.add(carrier);
-        carrier.thread.start();
-    }
-
-    /**
-     * The watchdog: a carrier that stays parked inside one dispatch for a whole check interval holds
-     * a pinned task. While some are pinned and work is waiting, keep one spare per pinned carrier.
-     */
-    private void watch() {
-        while (!isTerminated()) {
-            LockSupport.parkNanos(this, pinnedCheckNanos);
-            carriers.removeIf(carrier -> carrier.spare && !carrier.thread.isAlive());
-            int pinned = 0;
-            for (Carrier carrier : carriers) {
-                if (carrier.spare) {
-                    continue;
-                }
-                boolean parked = Carrier.CURRENT.getOpaque(carrier) != null && isPinnedPark(carrier.thread);
-                long serial = (long) Carrier.SERIAL.getOpaque(carrier);
-                if (parked && carrier.seenParked && serial == carrier.lastSeenSerial) {
-                    pinned++;
-                }
-                carrier.seenParked = parked;
-                carrier.lastSeenSerial = serial;
-            }
-            acquire();
-            try {
-                if (runState == RunState.TERMINATED) {
-                    break;
-                }
-                pinnedCarriers = pinned;
-                while (sparesAlive < Math.min(pinned, maxSpareCarriers) && !queue.isEmpty()) {
-                    startCarrier(true);
-                }
-                for (Carrier carrier : carriers) {
-                    if (carrier.failed && !carrier.spare && runState == RunState.RUNNING) {
-                        carriers.remove(carrier);
-                        startCarrier(false); // the loop keeps its number of carriers
-                        signalWork();
-                    }
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-        stopTimer();
-    }
-
-    /**
-     * True if a carrier that is inside a dispatch is parked by the task it carries: the JDK parks the
-     * carrier itself (with no blocker) when a pinned virtual thread parks, or the carrier waits to enter a
-     * monitor. A carrier parked with a blocker waits in platform code of its own, such as this loop's lock
-     * as it hands a yielding task back: that is not pinning, and compensating it would let a spare run a
-     * second task alongside it.
-     */
-    private static boolean isPinnedPark(Thread carrier) {
-        return switch (carrier.getState()) {
-            case BLOCKED -> true;
-            case WAITING, TIMED_WAITING -> LockSupport.getBlocker(carrier) == null;
-            default -> false;
-        };
-    }
-
-    /**
-     * Takes the loop's lock. A virtual thread spins instead of parking: a task parked on this lock could
-     * only be resumed by a carrier, and the carriers may all be waiting for this very lock, which the
-     * lock would hand to the parked task first: a deadlock. Critical sections are short and never park,
-     * so the spin is brief. Platform threads (carriers, timers, submitters) park as usual.
-     */
-    private void acquire() {
-        if (Thread.currentThread().isVirtual()) {
-            while (!lock.tryLock()) {
-                Thread.onSpinWait();
-            }
-        } else {
-            lock.lock();
-        }
-        if (inbox.get() != null) {
-            drainInbox();
-        }
-    }
-
-    // ---- support for Drive ----------------------------------------------------------------------
-
-    void lock() {
-        acquire();
-    }
-
-    void unlock() {
-        lock.unlock();
-    }
-
-    /** Fault injection, for tests only: makes core carrier {@code index} fail at its next turn. */
-    void killCarrierForTest(int index) {
-        acquire();
-        try {
-            carriers.stream().filter(c -> !c.spare).skip(index).findFirst().orElseThrow().killForTest = true;
-            workAvailable.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        engine.close();
     }
 
     void requireHookFor(String operation) {
-        requireHook(operation);
-    }
-
-    /**
-     * A task whose first start was refused (the loop shut down after it was made) never runs: it is
-     * {@code DONE} at once. It was never registered, so no counter changes. Under the lock.
-     */
-    void neverStarted(Task<?> task) {
-        unstarted.remove(task);
-        task.state = TaskState.DONE;
-        task.stateSince = System.nanoTime();
-        task.insertPosition = -1;
-        detachFromInline(task);
-    }
-
-    /** Unbinds a task that will not run again from the inline carrier it was bound to, if any. Under the lock. */
-    private static void detachFromInline(Task<?> task) {
-        if (task.carrier != null) {
-            task.carrier.carried.remove(task);
-            task.carrier = null;
-        }
-    }
-
-    /** Takes a runnable task out of the ready queue (it stays RUNNABLE; the caller re-homes it). Under the lock. */
-    void unqueueTask(Task<?> task) {
-        queue.remove(task);
-    }
-
-    /**
-     * Wakes a task parked in an engine hand-off so that it runs next. Under the lock. A task that has
-     * not unmounted yet just gets the permit, and its park returns at once.
-     */
-    void resumeAtHead(Task<?> task) {
-        if (!task.mounted) {
-            task.insertPosition = 0;
-        }
-        LockSupport.unpark(task.thread);
-    }
-
-    /** Runs a task posted to an inline carrier on the calling platform thread, until it parks or ends. */
-    void runInline(Task<?> task) {
-        long dispatch;
-        Task<?> endedAdopted;
-        acquire();
-        try {
-            dispatch = beginDispatch(task, System.nanoTime());
-        } finally {
-            lock.unlock();
-        }
-        try {
-            task.runOnCarrier();
-        } catch (Throwable failure) {
-            reportUncaught(task, failure);
-        } finally {
-            acquire();
-            try {
-                endedAdopted = finishDispatch(task, dispatch, System.nanoTime());
-            } finally {
-                lock.unlock();
-            }
-        }
-        if (endedAdopted != null) {
-            endedAdopted.adoptedThreadEnded();
-        }
-    }
-
-    /** Hands a task carried inline back to this loop; a continuation already posted is queued. Under the lock. */
-    void releaseFromInline(Task<?> task) {
-        InlineCarrier inline = task.carrier;
-        if (inline == null) {
-            return;
-        }
-        task.carrier = null;
-        inline.carried.remove(task);
-        if (inline.unpost(task)) {
-            queue.add(task, task.effectivePriority());
-            signalWork();
-        }
-    }
-
-    /** Holds a parked task in {@code pen}: its wake-ups wait there for the next drive. Under the lock. */
-    void moveToHoldingPen(Task<?> task, InlineCarrier pen) {
-        InlineCarrier inline = task.carrier;
-        boolean posted;
-        if (inline != null) {
-            inline.carried.remove(task);
-            posted = inline.unpost(task);
-        } else {
-            posted = queue.remove(task);
-        }
-        task.carrier = pen;
-        if (posted) {
-            pen.post(task, true);
-        }
-    }
-
-    /** The next drive takes a held task: to its inline carrier, or to the head of the queue. Under the lock. */
-    void takeFromHoldingPen(Task<?> task, InlineCarrier pen, InlineCarrier inline) {
-        boolean posted = pen.unpost(task);
-        task.carrier = inline;
-        if (inline != null) {
-            inline.carried.add(task);
-            if (posted) {
-                inline.post(task, true);
-            }
-        } else if (posted) {
-            queue.insert(0, task);
-            signalWork();
-        }
-    }
-
-    /** Ends an inline carrier's session: every task it still carries goes back to its loop. */
-    void releaseInline(InlineCarrier inline) {
-        acquire();
-        try {
-            for (Task<?> task : new ArrayList<>(inline.carried)) {
-                task.loop().releaseFromInlineLocked(task);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void releaseFromInlineLocked(Task<?> task) {
-        acquire();
-        try {
-            releaseFromInline(task);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** {@code drive}'s task is now suspended in signal(). Under the lock. */
-    void coroutineSuspended(Drive drive) {
-        suspendedDrives.add(drive);
-        closeCoroutinesNobodyCanResume();
-    }
-
-    /** {@code drive}'s task is no longer suspended in signal(). Under the lock. */
-    void coroutineResumed(Drive drive) {
-        suspendedDrives.remove(drive);
-    }
-
-    /**
-     * A shut-down loop whose only live tasks are coroutines suspended in a drive (a generator at its
-     * ayield, a monitored coroutine at its oob) would wait for them forever: nothing left on the loop can
-     * resume them. They are closed, as Python closes the async generators left at the end of
-     * {@code asyncio.run}: each raises the exception its drive closes with ({@link Drive#closeWith}) where
-     * it is suspended, and unwinds. Under
-     * the lock.
-     */
-    private void closeCoroutinesNobodyCanResume() {
-        if (runState != RunState.SHUTDOWN || suspendedDrives.isEmpty() || liveTasks != suspendedDrives.size()
-                || startsInFlight.get() != 0 || inbox.get() != null) {
-            return;
-        }
-        for (Drive drive : new ArrayList<>(suspendedDrives)) {
-            drive.abandonLocked(drive.exitFor("loop '" + name + "' shut down while coroutine "
-                    + drive.task().name() + " was suspended, and nothing left on it could resume it"));
-        }
-    }
-
-    // ---- support for Task and Scheduling --------------------------------------------------------
-
-    TaskState stateOf(Task<?> task) {
-        if (!hooked) {
-            return stateHeld(task); // read from the thread: no lock needed
-        }
-        acquire();
-        try {
-            return stateHeld(task);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** A task's state for a caller that holds the lock (or runs a degraded loop, which needs none). */
-    private TaskState stateHeld(Task<?> task) {
-        if (hooked || task.state == TaskState.DONE || task.state == TaskState.NEW) {
-            return task.state;
-        }
-        return switch (task.thread.getState()) {
-            case NEW -> TaskState.NEW;
-            case RUNNABLE -> TaskState.RUNNING;
-            case BLOCKED, WAITING, TIMED_WAITING -> TaskState.BLOCKED;
-            case TERMINATED -> TaskState.DONE;
-        };
-    }
-
-    long nanosInState(Task<?> task) {
-        acquire();
-        try {
-            return task.state == TaskState.NEW ? 0 : System.nanoTime() - task.stateSince;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    long dispatchCountOf(Task<?> task) {
-        acquire();
-        try {
-            return task.dispatches;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    void priorityChanged(Task<?> task) {
-        if (!hooked) {
-            return;
-        }
-        acquire();
-        try {
-            queue.reprioritize(task, task.effectivePriority());
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Yields the current task so that it resumes after exactly {@code position} entries have run. */
-    void yieldToPosition(Task<?> current, int position) {
-        requireHook("sleepInsert");
-        acquire();
-        try {
-            checkPosition(position, queue.size());
-            current.insertPosition = position;
-        } finally {
-            lock.unlock();
-        }
-        yieldCurrent(current);
-    }
-
-    /** Moves {@code target} to the head of the queue and yields the current task. */
-    void switchTo(Task<?> current, Task<?> target, int insertPosition) {
-        requireHook("taskSwitch");
-        requireOwn(target);
-        if (target == current) {
-            throw new IllegalArgumentException("task " + current.name() + " cannot switch to itself");
-        }
-        acquire();
-        try {
-            if (!target.isQueued()) {
-                throw notRunnable(target, "switch to");
-            }
-            if (insertPosition >= 0) {
-                checkPosition(insertPosition, queue.size());
-            }
-            queue.remove(target);
-            queue.insert(0, target);
-            current.insertPosition = insertPosition;
-        } finally {
-            lock.unlock();
-        }
-        yieldCurrent(current);
-    }
-
-    private void yieldCurrent(Task<?> current) {
-        try {
-            Thread.yield();
-        } finally {
-            acquire();
-            try {
-                current.insertPosition = -1; // only still set if the yield did not unmount (a pinned task)
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    void requireOwn(Task<?> task) {
-        if (task.loop() != this) {
-            throw new IllegalArgumentException("task " + task.name() + " belongs to loop '" + task.loop().name()
-                    + "', not to loop '" + name + "'");
-        }
-    }
-
-    private void requireHook(String operation) {
-        if (!hooked) {
+        if (!engine.isHooked()) {
             throw new UnsupportedOperationException(operation + " needs a loop that schedules its own tasks, but loop '"
-                    + name + "' runs degraded: " + hook.problem());
-        }
-    }
-
-    private static void checkPosition(int position, int max) {
-        if (position < 0 || position > max) {
-            throw new IndexOutOfBoundsException("position " + position + " is outside the ready queue (valid: 0.."
-                    + max + ")");
-        }
-    }
-
-    private IllegalStateException notRunnable(Task<?> task, String action) {
-        return new IllegalStateException("cannot " + action + " task " + task.name() + ": it is not in the ready queue "
-                + "(state " + task.state + "); only RUNNABLE tasks can be moved");
-    }
-
-    private void rejectIfShutDown(Task<?> task) {
-        if (runState != RunState.RUNNING) {
-            throw rejection(task);
-        }
-    }
-
-    private RejectedExecutionException rejection(Task<?> task) {
-        return new RejectedExecutionException("loop '" + name + "' is shut down and accepts no new tasks; task "
-                + task.name() + " rejected");
-    }
-
-    private void rejectIfTerminated(String operation) {
-        if (runState == RunState.TERMINATED) {
-            throw new RejectedExecutionException("loop '" + name + "' has terminated; " + operation + " rejected");
-        }
-    }
-
-    void reportUncaught(Object source, Throwable failure) {
-        try {
-            exceptionHandler.uncaughtException(this, source, failure);
-        } catch (Throwable handlerFailure) {
-            handlerFailure.addSuppressed(failure);
-            LOG.log(System.Logger.Level.ERROR, "asynkit loop '" + name + "': the exception handler failed while handling "
-                    + "an exception from " + source, handlerFailure);
-        }
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return Long.MAX_VALUE;
+                    + name() + "' runs degraded: " + SchedulerHook.get().problem());
         }
     }
 
     @Override
     public String toString() {
-        return "Loop['" + name + "' " + policy + " carriers=" + carrierCount + (hooked ? "" : " DEGRADED") + "]";
+        return "Loop['" + name() + "' " + policy() + " carriers=" + carrierCount() + (engine.isHooked() ? "" : " DEGRADED")
+                + "]";
     }
 
     // ---- nested types ---------------------------------------------------------------------------
@@ -1713,7 +430,7 @@ public final class Loop extends AbstractExecutorService {
 
         /** The default: log at WARNING through {@link System.Logger}. */
         static ExceptionHandler logging() {
-            return (loop, source, error) -> LOG.log(System.Logger.Level.WARNING,
+            return (loop, source, error) -> Engine.log().log(System.Logger.Level.WARNING,
                     "asynkit loop '" + loop.name() + "': uncaught exception in " + source, error);
         }
     }
@@ -1730,6 +447,7 @@ public final class Loop extends AbstractExecutorService {
         private Duration pinnedCheckInterval = Duration.ofMillis(10);
         private ExceptionHandler exceptionHandler = ExceptionHandler.logging();
         private boolean eagerTasks;
+        private TurnGate turnGate;
         private int boostAfter = DEFAULT_BOOST_AFTER;
         private int carrierNice;
 
@@ -1810,6 +528,12 @@ public final class Loop extends AbstractExecutorService {
          * parks or ends (depth-first execution, as {@link Scheduling#createTaskDescend}). Tasks created
          * from outside the loop are queued as usual. Default false.
          */
+        /** For tests only: the carriers take their turns through {@code gate} (see {@link TurnGate}). */
+        Builder turnGate(TurnGate gate) {
+            this.turnGate = gate;
+            return this;
+        }
+
         public Builder eagerTasks(boolean eagerTasks) {
             this.eagerTasks = eagerTasks;
             return this;
@@ -1912,6 +636,14 @@ public final class Loop extends AbstractExecutorService {
             return new Loop(this);
         }
 
+        LoopConfig config() {
+            int bound = policy == SchedulingPolicy.PRIORITY ? boostAfter : 0;
+            return new LoopConfig(name, carriers, maxSpareCarriers, policy, missingHook,
+                    Timers.saturatedNanos(shutdownTimeout), Timers.saturatedNanos(cancelTimeout),
+                    Timers.saturatedNanos(pinnedCheckInterval), carrierNice, exceptionHandler, eagerTasks, bound,
+                    turnGate);
+        }
+
         /**
          * Builds a loop, runs {@code main} on it as a task, and closes the loop once main has ended,
          * cancelling tasks main left behind (as {@code asyncio.run} does).
@@ -1929,7 +661,7 @@ public final class Loop extends AbstractExecutorService {
                     try {
                         return main.call();
                     } finally {
-                        loop.cancelAllBut(Task.current());
+                        loop.engine.cancelAll(Task.current());
                     }
                 });
                 try {

@@ -2,7 +2,7 @@ package io.asynkit.loop;
 
 /**
  * Something a carrier can run: a task's continuation or a callback. The fields below belong to the
- * {@link ReadyQueue} and are guarded by the owning loop's lock.
+ * {@link ReadyQueue} that holds the entry and are guarded by the lock of its {@link RunQueue}.
  */
 abstract sealed class ReadyEntry permits Task, Handle {
 
@@ -18,6 +18,9 @@ abstract sealed class ReadyEntry permits Task, Handle {
 
     /** Insertion sequence: orders entries among equal priorities. */
     long sequence;
+
+    /** The run queue whose ready queue holds the entry, or null; written under that queue's lock. */
+    RunQueue queuedIn;
 
     /** Runs the entry on the calling carrier thread. */
     abstract void runOnCarrier();

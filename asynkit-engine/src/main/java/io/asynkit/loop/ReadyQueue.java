@@ -153,6 +153,35 @@ final class ReadyQueue {
         return pollLevels();
     }
 
+    /**
+     * Removes and returns the next level entry, skipping the positional front, or {@code null} when the
+     * levels are empty: what another carrier may take (front entries were placed for this queue).
+     */
+    ReadyEntry pollLevelsOnly() {
+        lastPollBoosted = false;
+        if (occupied.size() == 0) {
+            return null;
+        }
+        size--;
+        return pollLevels();
+    }
+
+    /** The best priority key among the levels, or +infinity when they are empty. */
+    double stealableKey() {
+        Level best = occupied.peek();
+        return best == null ? Double.POSITIVE_INFINITY : best.key;
+    }
+
+    /** The number of entries in the positional front. */
+    int frontSize() {
+        return front.size();
+    }
+
+    /** The key of the entry {@link #poll()} would take (boosts aside): -infinity for the front, +infinity when empty. */
+    double headKey() {
+        return !front.isEmpty() ? Double.NEGATIVE_INFINITY : stealableKey();
+    }
+
     /** True if the latest {@link #poll()} returned a boosted entry rather than the best one. */
     boolean lastPollBoosted() {
         return lastPollBoosted;

@@ -42,7 +42,7 @@ public final class Scheduling {
      */
     public static void sleepInsert(int position) {
         Task<?> current = Task.current();
-        current.loop().yieldToPosition(current, position);
+        current.loop().engine().yieldToPosition(current, position);
     }
 
     /**
@@ -84,7 +84,7 @@ public final class Scheduling {
     private static void switchTo(Task<?> target, int insertPosition) {
         Objects.requireNonNull(target, "target");
         Task<?> current = Task.current();
-        current.loop().switchTo(current, target, insertPosition);
+        current.loop().engine().switchTo(current, target, insertPosition);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -69,10 +70,12 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
     /** Adopted tasks by thread: they do not run our body, so CURRENT is never bound for them. */
     private static final Map<Thread, Task<?>> ADOPTED = new ConcurrentHashMap<>();
     private static final VarHandle PENDING_THROW;
+    private static final VarHandle SCHED;
 
     static {
         try {
             PENDING_THROW = MethodHandles.lookup().findVarHandle(Task.class, "pendingThrow", Throwable.class);
+            SCHED = MethodHandles.lookup().findVarHandle(Task.class, "sched", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -81,7 +84,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
             public void setInheritedPriority(Task<?> task, double inherited) {
                 if (task.inherited != inherited) {
                     task.inherited = inherited;
-                    task.loop.priorityChanged(task);
+                    task.engine.priorityChanged(task);
                 }
             }
 
@@ -98,6 +101,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
     }
 
     private final Loop loop;
+    private final Engine engine;
     private final long id;
     private volatile String name;                   // null: "task-<id>"
     private Callable<? extends T> body;         // null for adopted threads; dropped once run
@@ -123,24 +127,31 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
      */
     private volatile boolean awaitingFirstStart;
 
-    // Guarded by the loop's lock.
-    TaskState state = TaskState.NEW;
-    Runnable continuation;        // the JDK's Runnable that mounts this thread; set on first dispatch
-    long dispatches;              // how many times a carrier has mounted this task
+    // ---- owned by the scheduler (see Scheduler's overview for who writes what) ----------------------
+    /**
+     * The scheduling word: the {@link TaskState} ordinal (bits 0-2), {@link #LANE} (bit 3: continuations go to
+     * {@link #lane}, not to a queue) and the dispatch number (bits 4-63), changed only by compare-and-set.
+     */
+    private volatile long sched;
     long stateSince;              // System.nanoTime() when the task entered its state
+    Runnable continuation;        // the JDK's Runnable that mounts this thread; set on first start
     int insertPosition = -1;      // >= 0: the next time it becomes runnable, insert at this position
-    Task<?> previousLive;         // links of the loop's registry of live tasks
+    RunQueue home;                // the queue whose registry stripe lists it; set when admitted
+    Task<?> previousLive;         // links of its home stripe's list of live tasks, under that lock
     Task<?> nextLive;
-    boolean mounted;              // a carrier (or an inline carrier) is running it right now
-    InlineCarrier carrier;        // non-null: continuations go to this platform thread, not the queue
-    Drive drive;                  // non-null while a caller waits for this task's segment to end
-    boolean handingOff;           // parked while driving another task: not blocked, still RUNNING
-    Task<?> nextInInbox;          // link in the loop's inbox; written before the push publishes it
+    Carrier runningOn;            // the carrier of its current dispatch, or null; set when begun
+    volatile Lane lane;           // where continuations go while LANE is set: an inline carrier or a pen
+    volatile Drive drive;         // non-null while a caller waits for this task's segment to end
+    /** The task this one waits for in a drive hand-off (its own driver's segment goes on meanwhile), or null. */
+    volatile Task<?> driving;
+    Task<?> nextInInbox;          // link in an inbox; written before the push publishes it
     long pushedAt;                // System.nanoTime() of a push by a foreign thread, else 0; published with it
+    int pushedFrom;               // the state an inbox push took it from; published with it
 
-    Task(Loop loop, String name, double priority, ScopedValueBindings scopedValues, Callable<? extends T> body,
-            boolean reportFailures) {
+    Task(Loop loop, Engine engine, String name, double priority, ScopedValueBindings scopedValues,
+            Callable<? extends T> body, boolean reportFailures) {
         this.loop = loop;
+        this.engine = engine;
         this.id = IDS.incrementAndGet();
         this.name = name;
         this.priority = Priority.check(priority);
@@ -149,7 +160,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
         this.reportFailures = reportFailures;
         this.adopted = false;
         this.awaitingFirstStart = true;
-        Thread.Builder.OfVirtual builder = loop.threadBuilder(new Dispatcher(this));
+        Thread.Builder.OfVirtual builder = engine.threadBuilder(new Dispatcher(this));
         if (name != null) {
             builder.name(name);
         }
@@ -157,8 +168,9 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
     }
 
     /** An adopted virtual thread: started by other code, inheriting a task's scheduler. */
-    private Task(Loop loop, Thread thread, double priority) {
+    private Task(Loop loop, Engine engine, Thread thread, double priority) {
         this.loop = loop;
+        this.engine = engine;
         this.id = IDS.incrementAndGet();
         this.name = thread == null || thread.getName().isEmpty() ? null : thread.getName();
         this.priority = priority;
@@ -169,8 +181,8 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
         this.thread = thread;
     }
 
-    static Task<Void> adopt(Loop loop, Thread thread, double priority) {
-        Task<Void> task = new Task<>(loop, thread, priority);
+    static Task<Void> adopt(Loop loop, Engine engine, Thread thread, double priority) {
+        Task<Void> task = new Task<>(loop, engine, thread, priority);
         if (thread != null) {
             ADOPTED.put(thread, task);
         }
@@ -255,17 +267,17 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
 
     /** The scheduling state, exact at the moment of the call (see the class comment). */
     public TaskState taskState() {
-        return loop.stateOf(this);
+        return engine.stateOf(this);
     }
 
     /** Nanoseconds since the task entered its current {@link #taskState()}. */
     public long nanosInState() {
-        return loop.nanosInState(this);
+        return engine.nanosInState(this);
     }
 
     /** How many times a carrier has mounted this task so far. */
     public long dispatchCount() {
-        return loop.dispatchCountOf(this);
+        return dispatchOf(sched);
     }
 
     /**
@@ -283,6 +295,30 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
      */
     public boolean isSynchronous() {
         return synchronous;
+    }
+
+    /**
+     * Where the task is, as a user means it: the first frame of {@link #stackTrace()} outside the JDK and
+     * asynkit's engine (the caller of the lock, future, sleep or socket read it waits in), or empty when it is
+     * not started, done, or its stack holds no such frame. A sample for a {@code RUNNING} task.
+     *
+     * <pre>{@code
+     * for (Task<?> t : loop.blockedTasks()) {
+     *     System.out.println(t.name() + " waits at " + t.blockingPoint().map(String::valueOf).orElse("?"));
+     * }
+     * }</pre>
+     */
+    public Optional<StackTraceElement> blockingPoint() {
+        return BlockingPoint.of(stackTrace());
+    }
+
+    /**
+     * The task this one waits for in a drive hand-off (an eager call, {@code awaitSync}, a generator or
+     * monitor step: see {@link Drive}), or null. While it waits, this task is {@code BLOCKED}; it resumes
+     * the moment the driven task parks, signals or ends.
+     */
+    public Task<?> drivenTask() {
+        return driving;
     }
 
     static void rejectInsideSynchronous(String action) {
@@ -390,7 +426,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
      */
     public void setPriority(double priority) {
         this.priority = Priority.check(priority);
-        loop.priorityChanged(this);
+        engine.priorityChanged(this);
         TaskInternals.ownPriorityChanged(this); // re-orders a priority lock it waits on, and that lock's owner
     }
 
@@ -489,6 +525,70 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
 
     // ---- engine internals ----------------------------------------------------------------------
 
+    static final int NEW = 0;
+    static final int RUNNABLE = 1;
+    static final int RUNNING = 2;
+    static final int BLOCKED = 3;
+    static final int DONE = 4;
+    static final long LANE = 8;
+    private static final int DISPATCH_SHIFT = 4;
+    private static final TaskState[] STATES = {TaskState.NEW, TaskState.RUNNABLE, TaskState.RUNNING,
+            TaskState.BLOCKED, TaskState.DONE};
+
+    /** The engine that schedules this task. */
+    Engine engine() {
+        return engine;
+    }
+
+    long sched() {
+        return sched;
+    }
+
+    boolean casSched(long expected, long updated) {
+        return SCHED.compareAndSet(this, expected, updated);
+    }
+
+    /** Sets the word without a compare-and-set: for a degraded loop, under its lock (see DegradedEngine). */
+    void setSched(long word) {
+        sched = word;
+    }
+
+    /** NEW → DONE for a task that will never start; false if it has started (or was settled) already. */
+    boolean settleBeforeStart() {
+        long w = sched;
+        if (stateOf(w) != NEW || !casSched(w, withState(w, DONE))) {
+            return false;
+        }
+        stateSince = System.nanoTime();
+        return true;
+    }
+
+    static int stateOf(long word) {
+        return (int) (word & 7);
+    }
+
+    static long dispatchOf(long word) {
+        return word >>> DISPATCH_SHIFT;
+    }
+
+    static boolean inLane(long word) {
+        return (word & LANE) != 0;
+    }
+
+    /** A word with {@code state}, the dispatch number and lane bit of {@code word}. */
+    static long withState(long word, int state) {
+        return (word & ~7L) | state;
+    }
+
+    /** A word in state RUNNING with the next dispatch number. */
+    static long nextDispatch(long word) {
+        return (((word >>> DISPATCH_SHIFT) + 1) << DISPATCH_SHIFT) | (word & LANE) | RUNNING;
+    }
+
+    static TaskState taskStateOf(long word) {
+        return STATES[stateOf(word)];
+    }
+
     /**
      * The Executor the JDK hands this thread's continuation to (and those of threads it starts, which
      * inherit it). Being a class of its own, it also tells which task a virtual thread belongs to.
@@ -502,7 +602,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
 
         @Override
         public void execute(Runnable continuation) {
-            task.loop.schedule(task, continuation);
+            task.engine.execute(task, continuation);
         }
     }
 
@@ -545,7 +645,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
                     SchedulerHook.get().installScopedValueBindings(scopedValues.snapshot);
                     scopedValues = null;
                 }
-                T value = FIND_BY_SCHEDULER && loop.isHookAvailable() ? body.call()
+                T value = FIND_BY_SCHEDULER && engine.isHooked() ? body.call()
                         : ScopedValue.where(CURRENT, this).call(body::call);
                 result.complete(value);
             }
@@ -554,15 +654,15 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
             Throwable stored = failure instanceof CancellationException ? new CompletionException(failure) : failure;
             Throwable expected = abandonedWith;
             if (result.completeExceptionally(stored) && (reportFailures || (expected != null && failure != expected))) {
-                loop.reportUncaught(this, failure);
+                engine.reportUncaught(this, failure);
             }
         } finally {
             body = null; // a finished task kept as a future must not keep what its body captured
-            loop.bodyFinished(this);
+            engine.bodyFinished(this);
         }
     }
 
-    /** The first start was refused ({@link Loop#neverStarted}): the body never runs; the future says why. */
+    /** The first start was refused (the loop shut down, or closed first): the body never runs; the future says why. */
     void startRefused(Throwable refusal) {
         thread = null;
         body = null;

@@ -94,7 +94,13 @@ public final class TaskBuilder {
      */
     public <T> Task<T> unstarted(Callable<T> body) {
         Objects.requireNonNull(body, "body");
-        return loop.newTask(name, resolvedPriority(), scopedValues, body);
+        return loop.newTask(name, resolvedPriority(), scopedValues, body, true);
+    }
+
+    /** {@link #unstarted}, for a drive that starts it at once: not remembered for {@code close()} to settle. */
+    <T> Task<T> unstartedForDrive(Callable<T> body) {
+        Objects.requireNonNull(body, "body");
+        return loop.newTask(name, resolvedPriority(), scopedValues, body, false);
     }
 
     /** The loop the task will run on. */

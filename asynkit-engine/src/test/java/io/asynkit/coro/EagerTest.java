@@ -146,11 +146,13 @@ class EagerTest {
     }
 
     @Test
-    void theCallerIsNotBlockedWhileItsEagerCallRuns() throws Exception {
+    void theCallerReportsBlockedOnItsEagerCallWhileItRuns() throws Exception {
         Loop.run(() -> {
             Task<?> main = Task.current();
-            CompletableFuture<TaskState> seen = eager(() -> main.taskState());
-            assertThat(seen.get()).isEqualTo(TaskState.RUNNING);
+            CompletableFuture<String> seen = eager(() -> main.taskState() + " driving "
+                    + (main.drivenTask() == Task.current() ? "this call" : main.drivenTask()));
+            assertThat(seen.get()).isEqualTo("BLOCKED driving this call");
+            assertThat(main.drivenTask()).isNull();
             return null;
         });
     }

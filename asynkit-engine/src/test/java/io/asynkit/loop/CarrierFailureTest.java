@@ -46,7 +46,7 @@ class CarrierFailureTest {
                 int n = i;
                 before.add(loop.submit(() -> n));
             }
-            loop.killCarrierForTest(0);
+            ((Scheduler) loop.engine()).killCarrierForTest(0);
             List<Task<Integer>> after = new ArrayList<>();
             for (int i = 0; i < 1000; i++) {
                 int n = i;
@@ -90,7 +90,7 @@ class CarrierFailureTest {
     void aLoopWhoseOnlyCarrierFailsStillRunsTasks() throws Exception {
         try (Loop loop = Loop.builder().name("only-carrier").build()) {
             assertThat(loop.submit(() -> "before").get(10, TimeUnit.SECONDS)).isEqualTo("before");
-            loop.killCarrierForTest(0);
+            ((Scheduler) loop.engine()).killCarrierForTest(0);
             assertThat(loop.submit(() -> "after").get(20, TimeUnit.SECONDS)).isEqualTo("after");
             assertThat(loop.statistics().carrierFailures()).isEqualTo(1);
             assertNothingLeftLive(loop);

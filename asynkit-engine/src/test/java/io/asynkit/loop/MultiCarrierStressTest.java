@@ -166,6 +166,54 @@ class MultiCarrierStressTest {
         }
     }
 
+    /**
+     * {@code RUNNING} counts only tasks a thread carries: tasks that wait in a drive hand-off (callers of eager
+     * calls, nested three deep here) report {@code BLOCKED}, with the task they wait for, so a sampler never
+     * sees more running tasks than the threads that can carry them. (Before the rebuild, such callers kept
+     * {@code RUNNING}: the live view showed 22 tasks "running" on two carriers.)
+     */
+    @Test
+    void runningNeverExceedsTheThreadsThatCarryTasks() throws Exception {
+        try (Loop loop = Loop.builder().name("running-bound").carriers(2).build()) {
+            long end = System.nanoTime() + Stress.budget(Duration.ofSeconds(3)).toNanos();
+            List<Task<?>> workers = new ArrayList<>();
+            for (int w = 0; w < 50; w++) {
+                workers.add(loop.submit(() -> {
+                    while (System.nanoTime() - end < 0) {
+                        io.asynkit.coro.Coroutines.eager(() -> io.asynkit.coro.Coroutines.eager(() -> {
+                            Scheduling.yieldNow();
+                            return io.asynkit.coro.Coroutines.eager(() -> {
+                                Scheduling.yieldNow();
+                                return 1;
+                            }).get();
+                        }).get()).get();
+                    }
+                    return null;
+                }));
+            }
+            int samples = 0;
+            int sawDriving = 0;
+            while (System.nanoTime() - end < 0) {
+                LoopStatistics stats = loop.statistics();
+                assertThat(stats.running()).as("running tasks in %s", stats)
+                        .isLessThanOrEqualTo(stats.carriers() + stats.spareCarriers());
+                List<Task<?>> running = loop.runningTasks();
+                assertThat(running.size()).as("runningTasks() %s", running).isLessThanOrEqualTo(2 + stats.spareCarriers());
+                for (Task<?> blocked : loop.blockedTasks()) {
+                    if (blocked.drivenTask() != null) {
+                        sawDriving++;
+                    }
+                }
+                samples++;
+            }
+            for (Task<?> worker : workers) {
+                worker.get(30, TimeUnit.SECONDS);
+            }
+            assertThat(samples).isPositive();
+            assertThat(sawDriving).as("blocked tasks that said which task they drive").isPositive();
+        }
+    }
+
     @Test
     void shutdownRacingSubmissionLosesNothing() throws Exception {
         for (int round = 0; round < 50; round++) {
@@ -198,7 +246,9 @@ class MultiCarrierStressTest {
             for (Thread t : submitters) {
                 t.join();
             }
-            assertThat(loop.awaitTermination(30, TimeUnit.SECONDS)).as("round %d terminates", round).isTrue();
+            boolean terminated = loop.awaitTermination(30, TimeUnit.SECONDS);
+            assertThat(terminated).as("round %d terminates (accepted %d, ran %d): %s, live %s", round, accepted.get(),
+                    ran.get(), loop.statistics(), loop.allTasks()).isTrue();
             assertThat(ran.get()).as("every accepted task ran, round %d", round).isEqualTo(accepted.get());
             assertThat(accepted.get() + rejected.get()).isEqualTo(2_000);
             loop.close();
@@ -287,7 +337,9 @@ class MultiCarrierStressTest {
                 assertThat(starter.isAlive()).as("round %d: a TaskGroup.run still waiting after shutdown: %s", round,
                         java.util.Arrays.toString(starter.getStackTrace())).isFalse();
             }
-            assertThat(loop.awaitTermination(10, TimeUnit.SECONDS)).as("round %d terminates", round).isTrue();
+            boolean terminated = loop.awaitTermination(10, TimeUnit.SECONDS);
+            assertThat(terminated).as("round %d terminates: %s, live %s", round, loop.statistics(), loop.allTasks())
+                    .isTrue();
             loop.close();
         }
     }

@@ -98,6 +98,7 @@ class WrongContextTest {
     /** Static methods that work outside any task, as documented; any overload of the name. */
     private static final Map<String, String> WORK_OUTSIDE_A_TASK = Map.ofEntries(
             entry("Scheduling.taskReinsert", "moves the given task within its own loop's queue"),
+            entry("Drive.forNewTask", "drives are run from any thread: the new task runs on the builder's loop"),
             entry("Scheduling.taskIsBlocked", "reads the given task's state"),
             entry("Scheduling.taskIsRunnable", "reads the given task's state"),
             entry("Scheduling.yieldNow", "documented: outside a task it is Thread.yield()"),
@@ -133,7 +134,8 @@ class WrongContextTest {
             entry("Scheduling.taskIsBlocked", "reads the task's state"),
             entry("Scheduling.taskIsRunnable", "reads the task's state"),
             entry("Interrupts.taskThrow", "documented for any task, from anywhere; raised on the task's own loop"),
-            entry("Drive.of", "drives are run from any thread or loop: the task runs on its own loop"));
+            entry("Drive.of", "drives are run from any thread or loop: the task runs on its own loop"),
+            entry("Drive.forNewTask", "drives are run from any thread or loop: the task runs on the builder's loop"));
 
     /** Methods that need the task (or builder) to be of the calling task's loop. */
     private static final Set<String> NEED_THE_CALLERS_LOOP = Set.of("Scheduling.taskSwitch",

@@ -48,7 +48,7 @@ class DemoApplicationTests {
     @Test
     void theQuoteRunsAtHighAndTheReportAtLow() throws Exception {
         JsonNode quote = get("/api/quote");
-        assertThat(quote.at("/where/task").asString()).isEqualTo("http-request");
+        assertThat(quote.at("/where/task").asString()).isEqualTo("GET /api/quote");
         assertThat(quote.at("/where/priority").asDouble()).isEqualTo(Priority.HIGH);
         JsonNode report = get("/api/report?workMs=3");
         assertThat(report.at("/where/priority").asDouble()).isEqualTo(Priority.LOW);

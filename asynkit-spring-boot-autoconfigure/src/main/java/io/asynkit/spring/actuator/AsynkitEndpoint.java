@@ -50,9 +50,6 @@ import java.util.Objects;
 @Endpoint(id = "asynkit", defaultAccess = Access.READ_ONLY)
 public class AsynkitEndpoint {
 
-    /** The JDK's own frames are skipped when looking for where a task waits. */
-    private static final String JAVA_BASE = "java.base";
-
     private final Loop loop;
     private final boolean includeStacks;
     private final int maxTasks;
@@ -119,15 +116,16 @@ public class AsynkitEndpoint {
         List<StackFrameDescriptor> stack = null;
         StackFrameDescriptor waitingAt = null;
         if (includeStacks) {
-            StackTraceElement[] frames = task.stackTrace();
-            stack = Arrays.stream(frames).map(StackFrameDescriptor::of).toList();
+            stack = Arrays.stream(task.stackTrace()).map(StackFrameDescriptor::of).toList();
             if (state == TaskState.BLOCKED) {
-                waitingAt = Arrays.stream(frames).filter(f -> !JAVA_BASE.equals(f.getModuleName())).findFirst()
-                        .map(StackFrameDescriptor::of).orElse(null);
+                waitingAt = task.blockingPoint().map(StackFrameDescriptor::of).orElse(null);
             }
         }
+        Task<?> driven = task.drivenTask();
+        TaskReference waitingFor = driven != null ? new TaskReference(driven.id(), driven.name()) : null;
         return new TaskDescriptor(task.id(), task.name(), task.priority(), task.effectivePriority(),
-                state.name(), duration(nanosInState), task.dispatchCount(), task.isAdopted(), waitingAt, stack);
+                state.name(), duration(nanosInState), task.dispatchCount(), task.isAdopted(), waitingFor, waitingAt,
+                stack);
     }
 
     private static BoostingDescriptor boosting(LoopStatistics stats) {
@@ -210,13 +208,26 @@ public class AsynkitEndpoint {
      * @param timeInState       how long it has been in that state, ISO-8601
      * @param dispatches        how many times a carrier has mounted it
      * @param adopted           true for a virtual thread started by library code inside a task
-     * @param waitingAt         for a blocked task with stacks enabled: the top frame outside
-     *                          {@code java.base}, where the application waits; absent otherwise
+     * @param waitingFor        for a task that waits for a task it drives (an {@code @Eager} call, a generator
+     *                          step): that task; absent otherwise
+     * @param waitingAt         for a blocked task with stacks enabled: where the application waits, the first
+     *                          frame outside the JDK and asynkit's engine ({@link Task#blockingPoint()});
+     *                          absent otherwise
      * @param stackTrace        the task's stack, top first, with stacks enabled; absent otherwise
      */
     public record TaskDescriptor(long id, String name, double priority, double effectivePriority, String state,
-            String timeInState, long dispatches, boolean adopted, @Nullable StackFrameDescriptor waitingAt,
-            @Nullable List<StackFrameDescriptor> stackTrace) implements OperationResponseBody {
+            String timeInState, long dispatches, boolean adopted, @Nullable TaskReference waitingFor,
+            @Nullable StackFrameDescriptor waitingAt, @Nullable List<StackFrameDescriptor> stackTrace)
+            implements OperationResponseBody {
+    }
+
+    /**
+     * Another task, named by a task's description.
+     *
+     * @param id   its id ({@code GET /actuator/asynkit/{id}} describes it)
+     * @param name its name
+     */
+    public record TaskReference(long id, String name) {
     }
 
     /**

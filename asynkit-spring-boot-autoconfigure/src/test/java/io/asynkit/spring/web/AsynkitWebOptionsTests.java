@@ -54,7 +54,7 @@ class AsynkitWebOptionsTests {
         void asynkitStillRunsTheRequests() throws Exception {
             Where where = get(port, "/where");
             assertThat(where.inTask()).isTrue();
-            assertThat(where.task()).isEqualTo("http-request");
+            assertThat(where.task()).isEqualTo("GET /where"); // named after its route once the handler is chosen
         }
     }
 
@@ -84,7 +84,7 @@ class AsynkitWebOptionsTests {
         void requestsRunAsTasksWithTheirPriority() throws Exception {
             Where where = get(port, "/low");
             assertThat(where.inTask()).isTrue();
-            assertThat(where.task()).isEqualTo("http-request");
+            assertThat(where.task()).isEqualTo("GET /low");
             assertThat(where.priority()).isEqualTo(io.asynkit.spring.priority.Priority.LOW);
         }
     }
