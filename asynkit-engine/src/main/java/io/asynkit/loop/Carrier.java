@@ -50,6 +50,8 @@ final class Carrier implements Runnable {
 
     /** The current task, handed back on this thread during its dispatch (a yield): queued at the finish. */
     private Task<?> keptBack;
+    /** The dispatch number of {@link #current}, when it is a task. */
+    private long currentDispatch;
     /** Parked by {@link Idle}, waiting for a wake-up. */
     volatile boolean parked;
 
@@ -70,12 +72,17 @@ final class Carrier implements Runnable {
     }
 
     /**
-     * Keeps {@code task} back if it is the task this carrier runs right now, handed back on this carrier's
-     * own thread (it yielded, or was woken while parking): it is queued when the dispatch is finished, under
-     * the same lock hold, and no other carrier can take it meanwhile.
+     * Keeps {@code task} back if it is the task of the dispatch this carrier runs right now, handed back on this
+     * carrier's own thread (it yielded, or was woken while parking): it is queued when the dispatch is finished,
+     * under the same lock hold, and no other carrier can take it meanwhile.
+     *
+     * <p>Only while the task's word still says this very dispatch is running. The JDK may finish a virtual
+     * thread's yield on a carrier (its {@code afterYield}) after the thread was woken and has run elsewhere: if
+     * it has parked again by then, with a permit, that late {@code afterYield} hands over its continuation,
+     * for the new park, on this carrier's thread. That hand-over is queued at once, as any other.
      */
     boolean keepBack(Task<?> task) {
-        if (task == current && keptBack == null) {
+        if (task == current && keptBack == null && task.sched() == Task.runningWord(task.sched(), currentDispatch)) {
             keptBack = task;
             return true;
         }
@@ -264,6 +271,7 @@ final class Carrier implements Runnable {
         turn.last = e;
         turn.dispatch = d;
         turn.from = q;
+        currentDispatch = d;
         if (gate != null) {
             gate.beginning(this, q, e);
         }

@@ -163,6 +163,9 @@ final class Dispatch {
     void finish(RunQueue q, Task<?> task, long d, boolean requeueNow, long now, Deferred deferred) {
         long w = task.sched();
         if (Task.stateOf(w) != Task.RUNNING || Task.dispatchOf(w) != d) {
+            if (requeueNow) { // a hand-over kept back for a dispatch that was overtaken: never dropped
+                deferred.add(() -> scheduler.push(task));
+            }
             return; // made runnable during the dispatch: counted and judged then
         }
         task.runningOn = null;

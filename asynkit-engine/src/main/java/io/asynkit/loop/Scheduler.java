@@ -180,7 +180,8 @@ final class Scheduler extends Engine {
             }
             return;
         }
-        RunQueue q = carrier != null ? (carrier.queue != null ? carrier.queue : injection) : localQueue(thread);
+        Carrier local = carrier != null ? carrier : carrierOfCurrentTask(thread);
+        RunQueue q = local == null ? null : local.queue != null ? local.queue : injection;
         if (q == null) { // a thread outside the loop: the injection queue's inbox, without its lock
             task.pushedFrom = from;
             task.pushedAt = System.nanoTime();
@@ -193,15 +194,15 @@ final class Scheduler extends Engine {
         q.lock();
         try {
             hadWork = q.ready.size() > 0;
-            dispatch.enqueue(q, task, from, clock(carrier), deferred);
+            dispatch.enqueue(q, task, from, local.clock, deferred); // the time the pusher's turn began
         } finally {
             q.unlock();
         }
         if (deferred != null) {
             deferred.run();
         }
-        if (hadWork || q == injection) {
-            idle.wakeOne(); // more work than the owner takes next: another carrier may take some
+        if (hadWork) {
+            idle.wakeOne(); // more work than the pushing carrier takes next: another carrier may take some
         }
     }
 
@@ -289,28 +290,23 @@ final class Scheduler extends Engine {
 
     /** The queue of the carrier the calling thread runs on (a carrier, or a task mounted on one), or null. */
     RunQueue localQueue(Thread thread) {
-        if (thread instanceof CarrierThread ct) {
-            Carrier c = ct.carrierOf(this);
-            return c == null ? null : c.queue != null ? c.queue : injection;
+        Carrier on = thread instanceof CarrierThread ct ? ct.carrierOf(this) : carrierOfCurrentTask(thread);
+        return on == null ? null : on.queue != null ? on.queue : injection;
+    }
+
+    /** The carrier of this loop that the calling virtual thread, a task of this loop, is mounted on; or null. */
+    private Carrier carrierOfCurrentTask(Thread thread) {
+        if (!thread.isVirtual()) {
+            return null;
         }
-        if (thread.isVirtual()) {
-            Task<?> current = Task.currentOrNull();
-            Carrier on = current != null && current.engine() == this ? current.runningOn : null;
-            if (on != null) {
-                return on.queue != null ? on.queue : injection;
-            }
-        }
-        return null;
+        Task<?> current = Task.currentOrNull();
+        return current != null && current.engine() == this ? current.runningOn : null;
     }
 
     private boolean isOwnTask(Task<?> task) {
         return task != null && task.engine() == this;
     }
 
-    /** The time to stamp a queueing with: the carrier's clock on a carrier, else now. */
-    private static long clock(Carrier carrier) {
-        return carrier != null ? carrier.clock : System.nanoTime();
-    }
 
     /** An adopted thread ended (its continuation not dropped yet): its future completes after the lock. */
     void adoptedThreadEnded(Task<?> task, Deferred deferred) {

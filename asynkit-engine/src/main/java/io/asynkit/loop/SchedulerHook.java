@@ -83,14 +83,12 @@ final class SchedulerHook {
         return defaultScheduler;
     }
 
-    /** True if {@link #schedulerOf} works: the task of a thread can be found from the thread. */
-    boolean canReadScheduler() {
-        return schedulerField != null;
-    }
-
-    /** The scheduler (Executor) of a virtual thread created by a builder. */
-    Executor schedulerOf(Thread virtualThread) {
-        return (Executor) schedulerField.get(virtualThread);
+    /**
+     * A handle on {@code VirtualThread.scheduler} (the Executor of a virtual thread created by a builder), or
+     * null where it cannot be read: then the task of a thread cannot be found from the thread.
+     */
+    VarHandle schedulerHandle() {
+        return schedulerField;
     }
 
     /** The calling thread's ScopedValue bindings (an opaque JDK snapshot), or null if unsupported. */

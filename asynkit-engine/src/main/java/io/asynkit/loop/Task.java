@@ -65,7 +65,8 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
     /** Only where the scheduler of a thread cannot be read (a degraded loop): the task of the current thread. */
     private static final ScopedValue<Task<?>> CURRENT = ScopedValue.newInstance();
     private static final SchedulerHook HOOK = SchedulerHook.get();
-    private static final boolean FIND_BY_SCHEDULER = HOOK.canReadScheduler();
+    /** VirtualThread.scheduler, or null: a static final handle, so that reading it compiles to a field load. */
+    private static final VarHandle SCHEDULER_OF = HOOK.schedulerHandle();
     private static final AtomicLong IDS = new AtomicLong();
     /** Adopted tasks by thread: they do not run our body, so CURRENT is never bound for them. */
     private static final Map<Thread, Task<?>> ADOPTED = new ConcurrentHashMap<>();
@@ -209,7 +210,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
         if (!thread.isVirtual()) {
             return null;
         }
-        if (FIND_BY_SCHEDULER && HOOK.schedulerOf(thread) instanceof Dispatcher dispatcher) {
+        if (SCHEDULER_OF != null && SCHEDULER_OF.get(thread) instanceof Dispatcher dispatcher) {
             Task<?> owner = dispatcher.task;
             return owner.thread == thread ? owner : ADOPTED.get(thread);
         }
@@ -571,6 +572,11 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
         return word >>> DISPATCH_SHIFT;
     }
 
+    /** {@code word} as it reads while dispatch {@code d} runs: RUNNING(d), its lane bit kept. */
+    static long runningWord(long word, long d) {
+        return (d << DISPATCH_SHIFT) | (word & LANE) | RUNNING;
+    }
+
     static boolean inLane(long word) {
         return (word & LANE) != 0;
     }
@@ -645,7 +651,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
                     SchedulerHook.get().installScopedValueBindings(scopedValues.snapshot);
                     scopedValues = null;
                 }
-                T value = FIND_BY_SCHEDULER && engine.isHooked() ? body.call()
+                T value = SCHEDULER_OF != null && engine.isHooked() ? body.call()
                         : ScopedValue.where(CURRENT, this).call(body::call);
                 result.complete(value);
             }

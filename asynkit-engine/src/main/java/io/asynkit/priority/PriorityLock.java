@@ -28,10 +28,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * }
  * }</pre>
  *
- * <p><b>Order.</b> When the lock is released it is handed straight to the waiter with the best
- * {@linkplain Task#effectivePriority() effective priority} (lower first), FIFO among equals. A waiter's
- * place follows its priority while it waits: {@link Task#setPriority} and inherited priority re-order
- * it. {@link #tryLock()} never takes the lock ahead of a waiter. Platform threads may use the lock too;
+ * <p><b>Order.</b> Waiters are served by {@linkplain Task#effectivePriority() effective priority} (lower
+ * first), FIFO among equals, and no one ever takes the lock ahead of a strictly better waiter. When the
+ * lock is released and its best waiter is strictly better than the releasing task, the lock is handed
+ * straight to that waiter. Otherwise the lock is set free and the best waiter woken, and until it runs, a
+ * task of the same or better priority may take the lock first, as with a non-fair {@link ReentrantLock}:
+ * a hand-off is owed only to a strictly better waiter, and among equals a task that releases and takes
+ * the lock again in a loop keeps its carrier instead of switching at every turn. A waiter's place
+ * follows its priority while it waits: {@link Task#setPriority} and inherited priority re-order it.
+ * {@link #tryLock()} never takes the lock ahead of any waiter. Platform threads may use the lock too;
  * they count as {@link Priority#NORMAL}.
  *
  * <p><b>Inheritance.</b> The owner's effective priority is the best of its own and that of every task
@@ -75,6 +80,15 @@ public final class PriorityLock implements Lock {
     private int holds;
     /** True while the lock may have waiters: set before a waiter queues, cleared when none is left. */
     private volatile boolean contended;
+    /** The best waiter's key, +infinity without waiters: who may take the free lock ahead of them. */
+    private volatile double bestWaiting = Double.POSITIVE_INFINITY;
+    /**
+     * A waiter was woken to take the free lock and has not tried yet: a release need not wake it again. Read
+     * without the graph lock by waiters, to know whether to try; written under it.
+     */
+    private volatile boolean wakePending;
+    /** The waiter that {@link #wakePending} is about; guarded by {@link InheritanceGraph#LOCK}. */
+    private Party woken;
     /** Guarded by {@link InheritanceGraph#LOCK}. */
     private final TreeSet<Party> waiters = new TreeSet<>(Party.WAITER_ORDER);
 
@@ -239,15 +253,19 @@ public final class PriorityLock implements Lock {
             addHold();
             return true;
         }
-        if (!contended && OWNER.compareAndSet(this, null, me)) {
-            holds = 1;
+        if (owner == null && (!contended || keyOf(me) <= bestWaiting) && OWNER.compareAndSet(this, null, me)) {
+            holds = 1; // free, and no waiter strictly better: waiters lend to the owner when they are re-keyed
             return true;
         }
         Party party;
         InheritanceGraph.LOCK.lock();
         try {
-            if (owner == null && waiters.isEmpty() && OWNER.compareAndSet(this, null, me)) {
+            if (owner == null && (waiters.isEmpty() || keyOf(me) <= waiters.first().key)
+                    && OWNER.compareAndSet(this, null, me)) {
                 holds = 1;
+                if (!waiters.isEmpty()) {
+                    InheritanceGraph.propagateFrom(ownerParty()); // they lend it their priority from now on
+                }
                 return true;
             }
             if (timed && deadline - System.nanoTime() <= 0) {
@@ -261,8 +279,8 @@ public final class PriorityLock implements Lock {
             party.waitingOn = this;
             party.key = party.effectivePriority();
             party.sequence = InheritanceGraph.nextArrival();
-            contended = true; // before the ownership check below: a releaser then sees it (see release)
             waiters.add(party);
+            waitersChanged(); // contended, before the ownership check below: a releaser then sees it (see release)
             if (!handOffIfFree()) {
                 InheritanceGraph.propagateFrom(ownerParty());
             }
@@ -289,6 +307,10 @@ public final class PriorityLock implements Lock {
                     }
                 }
                 if (owner == me) {
+                    holds = 1;
+                    return true;
+                }
+                if (wakePending && claim(me, party)) {
                     holds = 1;
                     return true;
                 }
@@ -333,17 +355,22 @@ public final class PriorityLock implements Lock {
                 return false;
             }
             waiters.remove(party);
+            waitersChanged();
             party.waitingOn = null;
             party.thread = null;
+            if (woken == party) { // woken to take the free lock, it leaves instead: the next one must
+                woken = null;
+                wakePending = false;
+            }
             Party ownerParty = InheritanceGraph.existing(owner);
-            if (waiters.isEmpty()) {
-                contended = false;
-                if (ownerParty != null) {
-                    ownerParty.held.remove(this); // nothing left to lend
-                }
+            if (waiters.isEmpty() && ownerParty != null) {
+                ownerParty.held.remove(this); // nothing left to lend
             }
             InheritanceGraph.forgetIfIdle(party);
             InheritanceGraph.propagateFrom(ownerParty); // the owner may inherit less now
+            if (owner == null && !waiters.isEmpty()) {
+                wakeBest();
+            }
             return false;
         } finally {
             InheritanceGraph.LOCK.unlock();
@@ -364,7 +391,10 @@ public final class PriorityLock implements Lock {
         }
     }
 
-    /** After {@code me} let go: stop lending it priority, and hand the lock on. Under the graph lock. */
+    /**
+     * After {@code me} let go: stop lending it priority, and hand the lock to the best waiter if it is strictly
+     * better than {@code me}; else free it and wake the best waiter. Under the graph lock.
+     */
     private void releaseLocked(Object me) {
         if (owner == me) {
             OWNER.setVolatile(this, null);
@@ -372,8 +402,75 @@ public final class PriorityLock implements Lock {
         Party previous = InheritanceGraph.party(me);
         previous.held.remove(this);
         InheritanceGraph.propagateFrom(previous); // drops to what its other locks' waiters lend it
-        handOffIfFree();
+        if (owner != null || waiters.isEmpty()) {
+            return;
+        }
+        if (waiters.first().key < previous.ownPriority()) {
+            handOffIfFree();
+        } else {
+            wakeBest();
+        }
     }
+
+    /** Wakes the best waiter to take the free lock, unless one was woken and has not tried yet. Under the graph lock. */
+    private void wakeBest() {
+        Party best = waiters.first();
+        if (wakePending && woken == best) {
+            return;
+        }
+        woken = best;
+        wakePending = true;
+        LockSupport.unpark(best.thread);
+    }
+
+    /**
+     * A woken waiter takes the free lock, if no waiter is strictly better; otherwise (taken meanwhile) it
+     * waits again, and the next release wakes it. Returns true if it now owns the lock.
+     */
+    private boolean claim(Object me, Party party) {
+        InheritanceGraph.LOCK.lock();
+        try {
+            if (woken == party) {
+                woken = null;
+                wakePending = false;
+            }
+            if (owner == me) {
+                return true; // handed over meanwhile
+            }
+            if (owner != null || party.waitingOn != this || party.key > waiters.first().key
+                    || !OWNER.compareAndSet(this, null, me)) {
+                if (owner == null && !waiters.isEmpty()) {
+                    wakeBest(); // a better waiter is owed it
+                }
+                return false;
+            }
+            waiters.remove(party);
+            waitersChanged();
+            party.waitingOn = null;
+            party.thread = null;
+            if (!waiters.isEmpty()) {
+                party.held.add(this);
+            }
+            InheritanceGraph.propagateFrom(party);
+            return true;
+        } finally {
+            InheritanceGraph.LOCK.unlock();
+        }
+    }
+
+    /** Publishes what the waiter set changed: whether the lock is contended and its best waiter's key. Under the graph lock. */
+    private void waitersChanged() {
+        boolean any = !waiters.isEmpty();
+        bestWaiting = any ? waiters.first().key : Double.POSITIVE_INFINITY;
+        contended = any;
+    }
+
+    /** The effective priority of an identity: a task's, or NORMAL for a platform thread. */
+    private static double keyOf(Object identity) {
+        return identity instanceof Task<?> task ? task.effectivePriority() : Priority.NORMAL;
+    }
+
+
 
     /**
      * If the lock is free and has waiters, hands it to the best one and wakes it. Returns true if the
@@ -388,12 +485,15 @@ public final class PriorityLock implements Lock {
             return false; // taken on the fast path an instant ago: the caller registers the new owner
         }
         waiters.pollFirst();
+        waitersChanged();
+        if (woken == next) {
+            woken = null;
+            wakePending = false;
+        }
         Thread thread = next.thread;
         next.waitingOn = null;
         next.thread = null;
-        if (waiters.isEmpty()) {
-            contended = false;
-        } else {
+        if (!waiters.isEmpty()) {
             next.held.add(this);
         }
         InheritanceGraph.propagateFrom(next);
@@ -415,6 +515,7 @@ public final class PriorityLock implements Lock {
         if (waiters.remove(waiter)) {
             waiter.key = waiter.effectivePriority();
             waiters.add(waiter);
+            waitersChanged();
         }
     }
 

@@ -214,6 +214,56 @@ class MultiCarrierStressTest {
         }
     }
 
+    /**
+     * Tasks contending on a fair {@code ReentrantLock}: every release wakes exactly one parked task, from a
+     * task on either carrier, so a wake-up that lands in a queue nobody looks at (or is never made) strands
+     * the next owner and, with it, every other contender. Rounds bounded by time; each round by 10 s.
+     */
+    @Test
+    void fairLockContentionNeverStrandsATask() throws Exception {
+        try (Loop loop = Loop.builder().name("fair-lock").carriers(2).build()) {
+            ReentrantLock fair = new ReentrantLock(true);
+            long[] counter = new long[1];
+            Stress.repeatFor(Duration.ofSeconds(4), 3, round -> {
+                List<Task<?>> tasks = new ArrayList<>();
+                for (int t = 0; t < 4; t++) {
+                    tasks.add(loop.submit(() -> {
+                        for (int i = 0; i < 2_000; i++) {
+                            fair.lock();
+                            try {
+                                counter[0]++;
+                            } finally {
+                                fair.unlock();
+                            }
+                        }
+                    }));
+                }
+                for (Task<?> task : tasks) {
+                    try {
+                        task.get(10, TimeUnit.SECONDS);
+                    } catch (java.util.concurrent.TimeoutException stranded) {
+                        Scheduler scheduler = (Scheduler) loop.engine();
+                        StringBuilder queues = new StringBuilder();
+                        for (RunQueue q : scheduler.queues) {
+                            queues.append(q).append(" published size/stealable/head ").append(q.hasWork()).append('/')
+                                    .append(q.stealableKey()).append('/').append(q.headKey()).append("; ");
+                        }
+                        StringBuilder outcomes = new StringBuilder();
+                        for (Task<?> other : tasks) {
+                            Thread th = other.thread;
+                            outcomes.append(th == null ? "-" : th.getState() + " " + th).append(' ');
+                            outcomes.append(other).append(other.isDone() ? " done: " + other.state() + " "
+                                    + (other.state() == java.util.concurrent.Future.State.FAILED ? other.exceptionNow() : "")
+                                    : " pending").append("; ");
+                        }
+                        throw new AssertionError("round " + round + ": " + task + " stranded; " + fair + "; tasks " + outcomes + loop.statistics()
+                                + "; runnable " + loop.runnableTasks() + "; queues " + queues, stranded);
+                    }
+                }
+            });
+        }
+    }
+
     @Test
     void shutdownRacingSubmissionLosesNothing() throws Exception {
         for (int round = 0; round < 50; round++) {

@@ -221,6 +221,69 @@ class PriorityLockTest {
     }
 
     @Test
+    void amongEqualsTheReleasingTaskMayTakeTheLockAgainWithoutASwitch() throws Exception {
+        Loop.run(() -> {
+            PriorityLock lock = new PriorityLock("l");
+            lock.lock();
+            Task<?> waiter = locker(lock, "waiter", Priority.NORMAL);
+            awaitBlocked(waiter);
+            lock.unlock(); // an equal waiter is woken, not handed the lock
+            lock.lock();   // and this task takes it again at once, as with a non-fair ReentrantLock
+            log.add("main again");
+            lock.unlock();
+            waiter.get();
+            assertThat(log).containsExactly("main again", "waiter");
+            return null;
+        });
+    }
+
+    @Test
+    void aStrictlyBetterWaiterIsHandedTheLockAndNobodyWorseTakesItFirst() throws Exception {
+        Loop.run(() -> {
+            PriorityLock lock = new PriorityLock("l");
+            lock.lock();
+            Task<?> high = locker(lock, "high", Priority.HIGH);
+            awaitBlocked(high);
+            lock.unlock(); // handed over: owed to a strictly better waiter
+            assertThat(lock.owner()).contains(high);
+            lock.lock();   // waits for it
+            log.add("main");
+            lock.unlock();
+            Task<?> normal = locker(lock, "normal", Priority.NORMAL);
+            lock.lock();
+            awaitBlocked(normal);
+            lock.unlock(); // equal: woken, not handed over
+            Task.current().setPriority(Priority.LOW);
+            lock.lock();   // a LOW task may not take the free lock ahead of a NORMAL waiter
+            log.add("main, now LOW");
+            lock.unlock();
+            assertThat(log).containsExactly("high", "main", "normal", "main, now LOW");
+            return null;
+        });
+    }
+
+    @Test
+    void aTaskThatTookTheLockAheadOfAnEqualWaiterStillInheritsWhenTheWaiterGetsBetter() throws Exception {
+        Loop.run(() -> {
+            PriorityLock lock = new PriorityLock("l");
+            lock.lock();
+            Task<?> waiter = locker(lock, "waiter", Priority.NORMAL);
+            awaitBlocked(waiter);
+            lock.unlock();
+            lock.lock(); // taken again ahead of the equal waiter, without the graph knowing the new owner yet
+            waiter.setPriority(Priority.HIGH);
+            assertThat(Task.current().effectivePriority()).as("inherited from the re-keyed waiter")
+                    .isEqualTo(Priority.HIGH);
+            lock.unlock(); // now owed to the waiter: handed over
+            assertThat(lock.owner()).contains(waiter);
+            assertThat(Task.current().effectivePriority()).isEqualTo(Priority.NORMAL);
+            waiter.get();
+            assertThat(InheritanceGraph.size()).as("nothing left in the graph").isZero();
+            return null;
+        });
+    }
+
+    @Test
     void tryLockNeitherWaitsNorJumpsTheQueue() throws Exception {
         Loop.run(() -> {
             PriorityLock lock = new PriorityLock("l");
@@ -233,10 +296,9 @@ class PriorityLockTest {
             awaitBlocked(waiter);
             assertThat(Task.current().effectivePriority()).isEqualTo(Priority.NORMAL); // a LOW waiter lends nothing
             lock.unlock();
-            lock.unlock(); // handed to the waiter, which has not run yet
-            assertThat(lock.isLocked()).isTrue();
-            assertThat(lock.owner()).contains(waiter);
-            assertThat(lock.tryLock()).isFalse();
+            lock.unlock(); // a LOW waiter is owed no hand-off: the lock is free, the waiter woken, not run yet
+            assertThat(lock.isLocked()).isFalse();
+            assertThat(lock.tryLock()).as("tryLock takes a free lock ahead of no waiter").isFalse();
             waiter.get();
             assertThat(lock.isLocked()).isFalse();
             return null;
@@ -336,7 +398,7 @@ class PriorityLockTest {
             Loop.run(() -> {
                 PriorityLock lock = new PriorityLock("l");
                 lock.lock();
-                Task<?> first = Loop.current().newTask().name("first").start(() -> {
+                Task<?> first = Loop.current().newTask().name("first").priority(Priority.HIGH).start(() -> {
                     if (interruptibly) {
                         lock.lockInterruptibly();
                     } else {
@@ -349,7 +411,7 @@ class PriorityLockTest {
                 awaitBlocked(first);
                 Task<?> second = locker(lock, "second", Priority.NORMAL);
                 awaitBlocked(second);
-                lock.unlock();                                   // handed to first, which has not run yet
+                lock.unlock();                                   // handed to first (better), which has not run yet
                 assertThat(lock.owner()).contains(first);
                 IllegalStateException gone = new IllegalStateException("gone");
                 assertThat(io.asynkit.interrupt.Interrupts.taskInterrupt(first, gone)).isTrue();
