@@ -38,7 +38,9 @@ final class Idle {
     /**
      * How long the one carrier that may spin looks for work before it parks. Work that comes back within it
      * (a platform thread's generator step, a request burst) finds a carrier awake instead of paying an OS
-     * wake-up; bounded per idle period, so an idle loop spends at most this once per wake-up.
+     * wake-up; bounded per idle period, so an idle loop spends at most this once per wake-up. The spinner
+     * yields its core between looks: spinning on a core that a submitter needs halved (b)'s throughput on
+     * two cores (measured: 1.8 us per spawned task with a busy spin, 0.96 without spinning, 0.76 yielding).
      */
     static final long SPIN_NANOS = 20_000;
 
@@ -58,9 +60,7 @@ final class Idle {
             try {
                 long end = System.nanoTime() + SPIN_NANOS;
                 do {
-                    for (int i = 0; i < 64; i++) {
-                        Thread.onSpinWait();
-                    }
+                    Thread.yield(); // a spinner never keeps a thread that has work (a submitter) off the core
                     if (scheduler.anyWork() || scheduler.lifecycle.isTerminated()) {
                         return;
                     }
