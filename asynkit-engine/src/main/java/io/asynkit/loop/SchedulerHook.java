@@ -93,11 +93,11 @@ final class SchedulerHook {
 
     /** The calling thread's ScopedValue bindings (an opaque JDK snapshot), or null if unsupported. */
     Object captureScopedValueBindings() {
-        if (captureBindings == null) {
+        if (CAPTURE == null) {
             return null;
         }
         try {
-            return (Object) captureBindings.invokeExact();
+            return (Object) CAPTURE.invokeExact();
         } catch (Throwable t) {
             return null;
         }
@@ -105,11 +105,11 @@ final class SchedulerHook {
 
     /** Makes {@code bindings} (from {@link #captureScopedValueBindings()}) the calling thread's bindings. */
     void installScopedValueBindings(Object bindings) {
-        if (installBindings == null || bindings == null) {
+        if (INSTALL == null || bindings == null) {
             return;
         }
         try {
-            installBindings.invokeExact(bindings);
+            INSTALL.invokeExact(bindings);
         } catch (Throwable t) {
             throw new IllegalStateException("could not install inherited ScopedValue bindings", t);
         }
@@ -133,6 +133,9 @@ final class SchedulerHook {
      * task-creation path (an instance field's method handle is invoked generically, and costs).
      */
     private static final MethodHandle BUILDER = INSTANCE.constructor;
+    /** The ScopedValue snapshot handles, constant for the JIT in the same way: captured at every task creation. */
+    private static final MethodHandle CAPTURE = INSTANCE.captureBindings;
+    private static final MethodHandle INSTALL = INSTANCE.installBindings;
 
     /** A builder of virtual threads that hand every start and resume to {@code scheduler}. */
     Thread.Builder.OfVirtual builder(Executor scheduler) {
