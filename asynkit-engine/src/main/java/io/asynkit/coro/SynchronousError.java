@@ -1,11 +1,11 @@
 package io.asynkit.coro;
 
 /**
- * Thrown by {@link Coroutines#awaitSync} (and by synchronous iteration) when the code it runs would
- * have blocked. The cause is a {@link SynchronousAbort} whose stack trace is where the code would have
- * parked; whatever the aborted code itself ended with is attached to the abort as suppressed.
+ * The Python library's name ({@code SynchronousError}) for what {@link Coroutines#awaitSync} throws when
+ * the code it runs would have blocked; despite the name, a {@link RuntimeException}. Catch its base,
+ * {@link WouldBlockException}.
  */
-public class SynchronousError extends RuntimeException {
+public class SynchronousError extends WouldBlockException {
 
     private static final long serialVersionUID = 1L;
 

@@ -28,8 +28,8 @@ import java.util.function.Predicate;
  *
  * <pre>{@code
  * Summary summary = TaskGroup.run(group -> {
- *     Task<Prices> prices = group.startSoon(() -> pricing.fetch(ids));      // on the wire already
- *     Task<Stock> stock = group.startSoon(() -> warehouse.fetch(ids));
+ *     Task<Prices> prices = group.startNow(() -> pricing.fetch(ids));      // on the wire already
+ *     Task<Stock> stock = group.startNow(() -> warehouse.fetch(ids));
  *     int port = group.start(status -> server.serve(0, status::started));    // returns once bound
  *     return new Summary(prices.get(), stock.get(), port);
  * });                                                                        // all children ended here
@@ -118,12 +118,22 @@ public final class TaskGroup {
      * @throws IllegalStateException if the group has ended or is cancelled
      * @throws Exception             what the child threw before it first parked, unwrapped
      */
-    public <T> Task<T> startSoon(Callable<T> fn) throws Exception {
-        return startSoon("group-child", fn);
+    public <T> Task<T> startNow(Callable<T> fn) throws Exception {
+        return startNow("group-child", fn);
     }
 
-    /** {@link #startSoon(Callable)} with a name for the child's task. */
+    /** The Python library's name ({@code start_soon}) for {@link #startNow(Callable)}: the same call; it starts now. */
+    public <T> Task<T> startSoon(Callable<T> fn) throws Exception {
+        return startNow(fn);
+    }
+
+    /** The Python library's name for {@link #startNow(String, Callable)}: the same call. */
     public <T> Task<T> startSoon(String name, Callable<T> fn) throws Exception {
+        return startNow(name, fn);
+    }
+
+    /** {@link #startNow(Callable)} with a name for the child's task. */
+    public <T> Task<T> startNow(String name, Callable<T> fn) throws Exception {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(fn, "fn");
         // IN_SEGMENT until the starter has seen the child's first park; a failure before that is the starter's

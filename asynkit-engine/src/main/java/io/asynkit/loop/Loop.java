@@ -297,12 +297,21 @@ public final class Loop extends AbstractExecutorService {
      * Moves a runnable task so that exactly {@code position} entries of the queue that holds it run before it;
      * the counterpart of the Python library's {@code task_reinsert} and {@code queue_insert_pos}.
      *
+     * <pre>{@code
+     * loop.moveToPosition(urgent, 0); // urgent runs next
+     * }</pre>
+     *
      * @throws IllegalStateException     if the task is not in this loop's ready queue
      * @throws IndexOutOfBoundsException if {@code position} is not in {@code 0..queueLength()-1}
      */
-    public void queueInsertPosition(Task<?> task, int position) {
+    public void moveToPosition(Task<?> task, int position) {
         Objects.requireNonNull(task, "task");
         engine.queueInsertPosition(task, position);
+    }
+
+    /** The Python library's name ({@code queue_insert_pos}) for {@link #moveToPosition}: the same call. */
+    public void queueInsertPosition(Task<?> task, int position) {
+        moveToPosition(task, position);
     }
 
     // ---- callbacks and timers -------------------------------------------------------------------

@@ -5,7 +5,14 @@ import io.asynkit.priority.PriorityBand;
 import java.util.List;
 
 /**
- * A consistent snapshot of a loop's counters, taken under the loop's lock.
+ * A consistent snapshot of a loop's counters, taken with every run queue locked: the counts add up
+ * ({@code tasksStarted == tasksCompleted + runnable + running + blocked}) and agree with the task lists
+ * of the same moment.
+ *
+ * <p>A task's future completes inside its thread, as its body returns, and the loop counts the task
+ * completed when its thread has ended, a moment later. Read right after {@code task.get()} returned, the
+ * statistics may still show it {@code running}: that is exact (its thread is still on a carrier), not a
+ * lag in the counters. To see a loop settle, wait for {@code liveTasks()} to reach 0, or close it.
  *
  * @param name             the loop's name
  * @param policy           how the ready queue is ordered
@@ -14,7 +21,7 @@ import java.util.List;
  * @param spareCarriers    extra carriers currently alive to compensate for pinned tasks
  * @param queueLength      entries in the ready queue (tasks and callbacks)
  * @param runnable         tasks in the ready queue
- * @param running          tasks mounted on a carrier
+ * @param running          tasks held by a carrier (or a spare, or an inline caller): never more than those threads
  * @param blocked          tasks parked outside the queue
  * @param tasksStarted     tasks started since the loop was built (adopted threads included)
  * @param tasksCompleted   tasks whose thread has ended

@@ -35,14 +35,24 @@ public final class Scheduling {
 
     /**
      * Suspends the current task so that it resumes after exactly {@code position} ready-queue entries
-     * have run ({@code 0}: before everything queued, {@code queueLength()}: after all of it).
+     * have run ({@code 0}: before everything queued, {@code queueLength()}: after all of it). About a place
+     * in the queue, not a time: nothing sleeps. The Python library's {@code sleep_insert} ({@link #sleepInsert}).
+     *
+     * <pre>{@code
+     * Scheduling.yieldToPosition(1); // let exactly one queued entry run first, then continue
+     * }</pre>
      *
      * @throws IllegalStateException     outside a task
      * @throws IndexOutOfBoundsException if {@code position} is negative or beyond the queue's length
      */
-    public static void sleepInsert(int position) {
+    public static void yieldToPosition(int position) {
         Task<?> current = Task.current();
         current.loop().engine().yieldToPosition(current, position);
+    }
+
+    /** The Python library's name for {@link #yieldToPosition}: the same call. */
+    public static void sleepInsert(int position) {
+        yieldToPosition(position);
     }
 
     /**

@@ -266,7 +266,27 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
 
     // ---- scheduling state -----------------------------------------------------------------------
 
-    /** The scheduling state, exact at the moment of the call (see the class comment). */
+    /**
+     * The state of this task's <em>result</em>, as for any {@link Future}: {@code RUNNING} until it is
+     * settled, then {@code SUCCESS}, {@code FAILED} or {@code CANCELLED}. For where the task is in its loop
+     * (runnable, running on a carrier, blocked) read {@link #taskState()} instead.
+     */
+    @Override
+    public State state() {
+        return Future.super.state();
+    }
+
+    /**
+     * The scheduling state, exact at the moment of the call (see the class comment): {@code NEW},
+     * {@code RUNNABLE}, {@code RUNNING} (on a carrier), {@code BLOCKED} or {@code DONE}. Not
+     * {@link #state()}, which is {@link Future}'s state of the result.
+     *
+     * <pre>{@code
+     * if (task.taskState() == TaskState.BLOCKED) {
+     *     log.info("{} waits at {}", task.name(), task.blockingPoint().orElse(null));
+     * }
+     * }</pre>
+     */
     public TaskState taskState() {
         return engine.stateOf(this);
     }

@@ -65,7 +65,8 @@ class AwaitSyncTest {
                 waitForever();
                 return "never";
             }));
-            assertThat(error).isInstanceOf(SynchronousError.class).hasMessageContaining("would block");
+            assertThat(error).isInstanceOf(SynchronousError.class).isInstanceOf(WouldBlockException.class)
+                    .hasMessageContaining("would block");
             assertThat(error.getCause()).isInstanceOf(SynchronousAbort.class);
             StackTraceElement[] where = error.getCause().getStackTrace();
             assertThat(where).anyMatch(f -> f.getMethodName().equals("waitForever"));

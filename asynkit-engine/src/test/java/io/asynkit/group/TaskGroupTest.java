@@ -49,9 +49,9 @@ class TaskGroupTest {
     }
 
     @Test
-    void startSoonRunsTheChildUntilItFirstParks() throws Exception {
+    void startNowRunsTheChildUntilItFirstParks() throws Exception {
         Loop.run(() -> TaskGroup.run(group -> {
-            Task<String> child = group.startSoon(() -> {
+            Task<String> child = group.startNow(() -> {
                 log.add("a");
                 yieldNow();
                 log.add("b");
@@ -59,7 +59,7 @@ class TaskGroupTest {
             });
             log.add("1");
             assertThat(child.get()).isEqualTo("result");
-            Task<Integer> quick = group.startSoon(() -> 42);
+            Task<Integer> quick = group.startSoon(() -> 42); // the Python name: the same call
             assertThat(quick.isDone()).isTrue(); // never parked: done when startSoon returns
             return null;
         }));

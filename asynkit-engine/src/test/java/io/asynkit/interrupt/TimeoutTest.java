@@ -30,7 +30,8 @@ class TimeoutTest {
                 Scheduling.sleep(LONG);
                 return "slept";
             })).isInstanceOf(TimeoutException.class).hasMessageContaining("timed out after PT0.02S in task main")
-                    .hasCauseInstanceOf(TimeoutInterrupt.class);
+                    .hasCauseInstanceOf(TimeoutInterrupt.class)
+                    .cause().isInstanceOf(TaskInterruptException.class); // the base a Java caller catches
             Scheduling.sleep(Duration.ofMillis(30)); // nothing left pending: this sleep is not interrupted
             assertThat(Thread.currentThread().isInterrupted()).isFalse();
             return null;

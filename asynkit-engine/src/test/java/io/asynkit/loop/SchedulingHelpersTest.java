@@ -90,6 +90,20 @@ class SchedulingHelpersTest {
 
     @ParameterizedTest
     @EnumSource(SchedulingPolicy.class)
+    void theJavaNamesOrderExactlyAsThePythonOnes(SchedulingPolicy policy) throws Exception {
+        runOn(policy, () -> {
+            List<Task<?>> tasks = loggingTasks("t1", "t2", "t3", "t4");
+            Loop.current().moveToPosition(tasks.get(3), 0);       // queue_insert_pos
+            Scheduling.yieldToPosition(2);                         // sleep_insert
+            log.add("main");
+            joinAll(tasks);
+            return null;
+        });
+        assertThat(log).containsExactly("t4", "t1", "main", "t2", "t3");
+    }
+
+    @ParameterizedTest
+    @EnumSource(SchedulingPolicy.class)
     void taskReinsertMovesARunnableTask(SchedulingPolicy policy) throws Exception {
         runOn(policy, () -> {
             List<Task<?>> tasks = loggingTasks("t1", "t2", "t3", "t4");

@@ -139,7 +139,7 @@ class WrongContextTest {
 
     /** Methods that need the task (or builder) to be of the calling task's loop. */
     private static final Set<String> NEED_THE_CALLERS_LOOP = Set.of("Scheduling.taskSwitch",
-            "Scheduling.createTaskDescend", "Interrupts.taskInterrupt", "Loop.queueInsertPosition");
+            "Scheduling.createTaskDescend", "Interrupts.taskInterrupt", "Loop.queueInsertPosition", "Loop.moveToPosition");
 
     private Loop free;
     /** A loop whose only carrier is held by a callback: its tasks stay runnable, in a known order. */
