@@ -6,7 +6,8 @@ import java.lang.invoke.VarHandle;
 /**
  * A carrier: a platform thread of the loop that takes the next entry, runs it until it parks or ends, and
  * repeats. A core carrier owns a {@link RunQueue}; a spare (started while a core carrier is pinned) owns
- * none and only takes from the others.
+ * none and only takes from the others; so does a carrier on loan ({@link Lender}), which takes only entries
+ * of the band it was lent for, and ends as soon as there are none.
  *
  * <p>One turn ({@link #run}): under its own queue's lock, finish the dispatch that just returned, drain the
  * inbox, and take the head, unless another queue publishes a strictly better key (then take that one, under
@@ -29,9 +30,15 @@ final class Carrier implements Runnable {
     }
 
     final Scheduler scheduler;
-    /** Its own queue; null for a spare. */
+    /** Its own queue; null for a spare or a loan. */
     final RunQueue queue;
+    /** Started for a pinned carrier. */
     final boolean spare;
+    /** On loan from a latency guard: takes only entries whose key is below {@link #loanLimit}. */
+    final boolean loan;
+    final double loanLimit;
+    /** System.nanoTime() when the loan was made. */
+    final long loanedAt;
     final CarrierThread thread;
     /** The carrier clock: System.nanoTime() at the start of its latest turn. */
     long clock;
@@ -55,12 +62,25 @@ final class Carrier implements Runnable {
     /** Parked by {@link Idle}, waiting for a wake-up. */
     volatile boolean parked;
 
+    /** A core carrier of {@code queue}, or a spare when it is null. */
     Carrier(Scheduler scheduler, RunQueue queue, String name) {
+        this(scheduler, queue, name, Double.NaN, 0);
+    }
+
+    private Carrier(Scheduler scheduler, RunQueue queue, String name, double loanLimit, long loanedAt) {
         this.scheduler = scheduler;
         this.queue = queue;
-        this.spare = queue == null;
+        this.loan = !Double.isNaN(loanLimit);
+        this.spare = queue == null && !loan;
+        this.loanLimit = loanLimit;
+        this.loanedAt = loanedAt;
         this.thread = new CarrierThread(this, name);
         this.gate = scheduler.config.turnGate();
+    }
+
+    /** A carrier on loan that runs entries whose priority key is below {@code limit} while there are any. */
+    static Carrier loan(Scheduler scheduler, String name, double limit, long now) {
+        return new Carrier(scheduler, null, name, limit, now);
     }
 
     ReadyEntry currentOpaque() {
@@ -91,7 +111,7 @@ final class Carrier implements Runnable {
 
     @Override
     public void run() {
-        if (scheduler.config.carrierNice() != 0) {
+        if (scheduler.config.carrierNice() != 0 && !loan) { // a loan runs the better band: it keeps its value
             ThreadNice.set(scheduler.config.carrierNice()).ifPresent(problem -> Engine.log().log(System.Logger.Level.WARNING,
                     "asynkit loop ''{0}'': carrier {1} keeps its nice value: {2}", scheduler.name(), thread.getName(), problem));
         }
@@ -109,7 +129,7 @@ final class Carrier implements Runnable {
                 clock = now;
                 ReadyEntry next = takeNext(turn, now);
                 if (next == null) {
-                    if (scheduler.lifecycle.isTerminated() || scheduler.watchdog().spareRetires(this)) {
+                    if (scheduler.lifecycle.isTerminated() || loan || scheduler.watchdog().spareRetires(this)) {
                         if (gate != null) {
                             gate.turnEnded(this, false);
                         }
@@ -146,6 +166,8 @@ final class Carrier implements Runnable {
         } finally {
             if (spare) {
                 scheduler.watchdog().spareEnded();
+            } else if (loan) {
+                scheduler.watchdog().lender().loanEnded(loanedAt);
             }
         }
     }
@@ -187,7 +209,7 @@ final class Carrier implements Runnable {
                         mine = own.ready.headKey();
                         better = first ? scheduler.betterThan(own, mine) : null; // a second try takes its own
                         while (better == null && next == null && !own.ready.isEmpty()) {
-                            next = begin(own, own.poll(), turn, now);
+                            next = begin(own, own.poll(), turn, now, own.ready.lastPollBoosted());
                         }
                     }
                 } finally {
@@ -204,7 +226,53 @@ final class Carrier implements Runnable {
                     continue; // the better head was taken meanwhile, or its queue is busy: take its own after all
                 }
             }
-            return next != null ? next : takeAny(turn, now);
+            return next != null ? next : loan ? takeWithinLoan(turn, now) : takeAny(turn, now);
+        }
+    }
+
+    /**
+     * A loan's turn: the oldest entry of the best level any queue publishes below the loan's limit (the
+     * injection queue's inbox drained first), taken without a boost; null when there is none.
+     */
+    private ReadyEntry takeWithinLoan(Turn turn, long now) {
+        RunQueue injection = scheduler.injection;
+        if (!injection.inbox.isEmpty()) {
+            injection.lock();
+            try {
+                scheduler.dispatch.drain(injection, now, deferred);
+            } finally {
+                injection.unlock();
+            }
+            deferred.run();
+        }
+        for (;;) {
+            RunQueue best = null;
+            double bestKey = loanLimit;
+            for (RunQueue q : scheduler.queues) {
+                if (q.stealableKey() < bestKey) {
+                    best = q;
+                    bestKey = q.stealableKey();
+                }
+            }
+            if (best == null) {
+                return null;
+            }
+            ReadyEntry next = null;
+            best.lock(); // published keys are fresh after each release: a stale one is seen once
+            try {
+                ReadyEntry e = best.ready.bestLevelHead();
+                double key = e == null ? Double.POSITIVE_INFINITY : ReadyQueue.keyOf(e);
+                if (key < loanLimit && best.remove(e)) {
+                    best.lastPolledKey = key;
+                    next = begin(best, e, turn, now, false);
+                }
+            } finally {
+                best.unlock();
+            }
+            deferred.run();
+            if (next != null) {
+                return next;
+            }
         }
     }
 
@@ -250,7 +318,7 @@ final class Carrier implements Runnable {
                 if (e == null) {
                     break;
                 }
-                next = begin(q, e, turn, now);
+                next = begin(q, e, turn, now, q.ready.lastPollBoosted());
             }
         } finally {
             q.unlock();
@@ -263,8 +331,8 @@ final class Carrier implements Runnable {
     }
 
     /** Begins the dispatch of {@code e}, just taken from {@code q}; null if it went to a lane instead. */
-    private ReadyEntry begin(RunQueue q, ReadyEntry e, Turn turn, long now) {
-        long d = scheduler.dispatch.begin(q, e, this, now, q.ready.lastPollBoosted(), deferred, false);
+    private ReadyEntry begin(RunQueue q, ReadyEntry e, Turn turn, long now, boolean boosted) {
+        long d = scheduler.dispatch.begin(q, e, this, now, boosted, deferred, false);
         if (d < 0) {
             return null;
         }

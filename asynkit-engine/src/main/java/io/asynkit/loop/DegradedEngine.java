@@ -154,7 +154,7 @@ final class DegradedEngine extends Engine {
                 bands.add(new BandStatistics(band, 0, 0, 0, 0));
             }
             return new LoopStatistics(name(), config.policy(), false, config.carriers(), 0, 0, 0, live.size() - blocked,
-                    blocked, started, completed, 0, 0, 0, 0, config.boostAfter(), 0, 0, bands, 0);
+                    blocked, started, completed, 0, 0, 0, 0, config.boostAfter(), 0, 0, bands, 0, 0, 0, 0);
         }
     }
 

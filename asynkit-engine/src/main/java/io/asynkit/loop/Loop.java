@@ -64,7 +64,8 @@ import java.util.function.Predicate;
  * would stall every other task. A watchdog notices a carrier parked inside a task for one check
  * interval and starts a spare carrier, up to {@link Builder#maxSpareCarriers(int)}; spares retire when
  * the pinning ends or the queue runs dry. {@link LoopStatistics#compensations()} counts them. Blocking
- * file I/O keeps the carrier busy rather than parked and is not detected: prefer NIO channels.
+ * file I/O keeps the carrier busy rather than parked and is not detected: prefer NIO channels. For better
+ * work stuck behind busy carriers, a {@link LatencyGuard} lends a carrier.
  *
  * <p><b>Shutdown.</b> {@link #shutdown()} stops accepting tasks; running tasks continue and the loop
  * terminates when the last one ends. {@link #close()} shuts down, waits up to
@@ -156,6 +157,11 @@ public final class Loop extends AbstractExecutorService {
     /** The Linux nice value the carriers run at (see {@link Builder#carrierNice}); 0 if left unchanged. */
     public int carrierNice() {
         return config.carrierNice();
+    }
+
+    /** The latency guard the loop was built with (see {@link Builder#latencyGuard}), if any. */
+    public Optional<LatencyGuard> latencyGuard() {
+        return Optional.ofNullable(config.latencyGuard());
     }
 
     /** How the ready queue is ordered. */
@@ -459,6 +465,7 @@ public final class Loop extends AbstractExecutorService {
         private TurnGate turnGate;
         private int boostAfter = DEFAULT_BOOST_AFTER;
         private int carrierNice;
+        private LatencyGuard latencyGuard;
 
         private Builder() {
         }
@@ -466,21 +473,15 @@ public final class Loop extends AbstractExecutorService {
         /**
          * The Linux nice value of the carrier threads, from 0 (the default: leave them as the JVM made
          * them) to 19 (give way to every other thread). With a value such as 10, CPU-bound tasks still get
-         * every core that nothing else wants, but the threads that feed the loop and need a core for
-         * microseconds (a web server's poller and acceptor, the JVM's GC and JIT threads, a load balancer's
-         * health check on the same host) preempt a carrier as soon as they wake, instead of waiting for
-         * its time slice to end. On a saturated 2-core machine that took a quick endpoint's p99 from about
-         * 4.4 ms to under 1 ms (see docs/operations.md). The price: any other process of the host at a
-         * lower nice value wins the CPU over the loop too.
+         * every core that nothing else wants, but the threads that feed the loop (a web server's poller, the
+         * JVM's GC and JIT threads) preempt a carrier as soon as they wake, instead of waiting for its time
+         * slice to end: on a saturated 2-core machine a quick endpoint's p99 went from about 4.4 ms to under
+         * 1 ms. The price: any other process of the host at a lower nice value wins the CPU over the loop too,
+         * and platform threads that tasks start inherit the value (docs/operations.md has the details).
          *
-         * <p>Platform threads that tasks start inherit the value (Linux semantics) and cannot lower it again
-         * without privileges; the loop's own timer thread is therefore started up front. A degraded loop
-         * has no carriers of its own and ignores the value.
-         *
-         * <p>Linux only, through {@code setpriority(2)} with the FFM API, which is a restricted method: run
-         * with {@code --enable-native-access=ALL-UNNAMED} (or the manifest entry
-         * {@code Enable-Native-Access: ALL-UNNAMED}) to avoid the JDK's warning. Where it is not supported,
-         * each carrier logs a warning saying why and runs at its old value.
+         * <p>Linux only, through {@code setpriority(2)} with the FFM API, a restricted method: run with
+         * {@code --enable-native-access=ALL-UNNAMED} to avoid the JDK's warning. Elsewhere each carrier logs a
+         * warning and keeps its value; a degraded loop has no carriers of its own and ignores it.
          *
          * <pre>{@code
          * Loop loop = Loop.builder().carriers(2).carrierNice(10).build();
@@ -537,14 +538,31 @@ public final class Loop extends AbstractExecutorService {
          * parks or ends (depth-first execution, as {@link Scheduling#createTaskDescend}). Tasks created
          * from outside the loop are queued as usual. Default false.
          */
-        /** For tests only: the carriers take their turns through {@code gate} (see {@link TurnGate}). */
-        Builder turnGate(TurnGate gate) {
-            this.turnGate = gate;
+        public Builder eagerTasks(boolean eagerTasks) {
+            this.eagerTasks = eagerTasks;
             return this;
         }
 
-        public Builder eagerTasks(boolean eagerTasks) {
-            this.eagerTasks = eagerTasks;
+        /**
+         * Bounds how long a runnable task waits while every carrier runs work of a strictly worse priority
+         * band: then the loop lends an extra carrier for the better band (see {@link LatencyGuard}, which
+         * says what the bound is and what it costs). Default: no guard.
+         *
+         * <pre>{@code
+         * Loop loop = Loop.builder().carriers(2).latencyGuard(LatencyGuard.after(Duration.ofMillis(1))).build();
+         * }</pre>
+         *
+         * <p>{@link #build()} refuses a guard on a FIFO loop, and on a one-carrier loop unless the guard says
+         * {@link LatencyGuard#evenOnOneCarrier()}.
+         */
+        public Builder latencyGuard(LatencyGuard guard) {
+            this.latencyGuard = Objects.requireNonNull(guard, "latencyGuard");
+            return this;
+        }
+
+        /** For tests only: the carriers take their turns through {@code gate} (see {@link TurnGate}). */
+        Builder turnGate(TurnGate gate) {
+            this.turnGate = gate;
             return this;
         }
 
@@ -640,8 +658,12 @@ public final class Loop extends AbstractExecutorService {
          * Builds the loop and starts its carriers.
          *
          * @throws HookUnavailableException if the scheduler hook is unavailable and the policy is FAIL
+         * @throws IllegalArgumentException if the {@link #latencyGuard latency guard} does not fit the loop
          */
         public Loop build() {
+            if (latencyGuard != null) {
+                latencyGuard.checkFits(carriers, policy);
+            }
             return new Loop(this);
         }
 
@@ -650,7 +672,7 @@ public final class Loop extends AbstractExecutorService {
             return new LoopConfig(name, carriers, maxSpareCarriers, policy, missingHook,
                     Timers.saturatedNanos(shutdownTimeout), Timers.saturatedNanos(cancelTimeout),
                     Timers.saturatedNanos(pinnedCheckInterval), carrierNice, exceptionHandler, eagerTasks, bound,
-                    turnGate);
+                    latencyGuard, turnGate);
         }
 
         /**

@@ -37,6 +37,9 @@ import java.util.List;
  *                         {@link PriorityBand} order
  * @param carrierFailures  carriers that ended by an internal error of the loop (logged at ERROR) and were
  *                         replaced; 0 in a healthy loop
+ * @param carriersOnLoan   extra carriers a {@link LatencyGuard} has on loan now
+ * @param carrierLoans     carriers a {@link LatencyGuard} has lent since the loop was built; 0 without a guard
+ * @param carrierLoanNanos the time the loans that ended were out, in nanoseconds
  */
 public record LoopStatistics(
         String name,
@@ -58,7 +61,10 @@ public record LoopStatistics(
         long boosts,
         long longestWaitNanos,
         List<BandStatistics> bands,
-        long carrierFailures) {
+        long carrierFailures,
+        int carriersOnLoan,
+        long carrierLoans,
+        long carrierLoanNanos) {
 
     public LoopStatistics {
         bands = List.copyOf(bands);

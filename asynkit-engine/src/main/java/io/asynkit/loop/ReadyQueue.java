@@ -172,6 +172,15 @@ final class ReadyQueue {
         return best == null ? Double.POSITIVE_INFINITY : best.key;
     }
 
+    /**
+     * The oldest entry of the best level, without taking it, or {@code null} when the levels are empty:
+     * what a carrier on loan ({@link Lender}) would take, with {@link #remove}, which boosts nobody.
+     */
+    ReadyEntry bestLevelHead() {
+        Level best = occupied.peek();
+        return best == null ? null : best.head;
+    }
+
     /** The number of entries in the positional front. */
     int frontSize() {
         return front.size();

@@ -92,6 +92,7 @@ final class Snapshots {
     }
 
     static LoopStatistics statistics(LoopConfig config, RunQueue[] queues, Watchdog watchdog) {
+        Lender lender = watchdog.lender();
         int runnable = 0;
         int running = 0;
         int blocked = 0;
@@ -132,6 +133,8 @@ final class Snapshots {
         }
         return new LoopStatistics(config.name(), config.policy(), true, config.carriers(), watchdog.sparesAlive(),
                 queueLength(queues), runnable, running, blocked, started, completed, adopted, dispatches, callbacks,
-                watchdog.compensations(), config.boostAfter(), boosts, longestWait, bands, watchdog.carrierFailures());
+                watchdog.compensations(), config.boostAfter(), boosts, longestWait, bands, watchdog.carrierFailures(),
+                lender == null ? 0 : lender.onLoan(), lender == null ? 0 : lender.loans(),
+                lender == null ? 0 : lender.loanNanos());
     }
 }

@@ -19,6 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A core carrier can only fail by an internal error of the loop (task failures never reach it); the
  * watchdog replaces it at its next check, on the same queue, so the loop keeps its number of carriers.
+ *
+ * <p>With a {@link LatencyGuard}, the watchdog also runs its {@link Lender} four times per bound, and starts
+ * the carriers it lends.
  */
 final class Watchdog {
 
@@ -31,9 +34,13 @@ final class Watchdog {
     private volatile int pinnedCarriers;
     /** Threads of failed carriers that were replaced: still joined at close (one may still be logging). */
     private final List<Thread> replaced = new CopyOnWriteArrayList<>();
+    /** The latency guard's mechanism, or null without a guard. */
+    private final Lender lender;
 
     Watchdog(Scheduler scheduler) {
         this.scheduler = scheduler;
+        LatencyGuard guard = scheduler.config.latencyGuard();
+        this.lender = guard == null ? null : new Lender(scheduler, guard);
         this.thread = Thread.ofPlatform().daemon().name(scheduler.name() + "-watchdog").unstarted(this::watch);
     }
 
@@ -53,18 +60,35 @@ final class Watchdog {
         carrier.thread.start();
     }
 
+    /** Starts a carrier on loan for {@link Lender}, limited to entries whose key is below {@code limit}. */
+    void startLoan(double limit, long now) {
+        Carrier carrier = Carrier.loan(scheduler, scheduler.name() + "-loan-" + serial.incrementAndGet(), limit, now);
+        scheduler.carriers.add(carrier);
+        carrier.thread.start();
+    }
+
     private void watch() {
         long interval = scheduler.config.pinnedCheckNanos();
+        long tick = lender == null ? interval : Math.min(interval, lender.checkIntervalNanos());
+        long nextPinnedCheck = System.nanoTime() + interval;
         while (!scheduler.lifecycle.isTerminated()) {
-            LockSupport.parkNanos(this, interval);
+            LockSupport.parkNanos(this, tick);
             if (scheduler.lifecycle.isTerminated()) {
                 break;
             }
-            scheduler.carriers.removeIf(c -> c.spare && !c.thread.isAlive());
+            scheduler.carriers.removeIf(c -> c.queue == null && !c.thread.isAlive()); // spares and loans that ended
+            long now = System.nanoTime();
+            if (lender != null) {
+                lender.check(now);
+            }
+            if (now - nextPinnedCheck < 0) {
+                continue;
+            }
+            nextPinnedCheck = now + interval;
             int pinned = 0;
             for (Carrier carrier : scheduler.carriers) {
-                if (carrier.spare) {
-                    continue;
+                if (carrier.queue == null) {
+                    continue; // only a core carrier's pinning is compensated
                 }
                 boolean parked = carrier.currentOpaque() != null && isPinnedPark(carrier.thread);
                 long seen = carrier.serialOpaque();
@@ -79,7 +103,7 @@ final class Watchdog {
                 startCarrier(null);
             }
             for (Carrier carrier : scheduler.carriers) {
-                if (carrier.failed && !carrier.spare && !scheduler.lifecycle.isShutDown()) {
+                if (carrier.failed && carrier.queue != null && !scheduler.lifecycle.isShutDown()) {
                     scheduler.carriers.remove(carrier);
                     replaced.add(carrier.thread);
                     startCarrier(carrier.queue); // the loop keeps its number of carriers
@@ -115,6 +139,11 @@ final class Watchdog {
         carrierFailures.incrementAndGet();
     }
 
+    /** The latency guard's lender, or null without a guard. */
+    Lender lender() {
+        return lender;
+    }
+
     int sparesAlive() {
         return sparesAlive.get();
     }
@@ -141,7 +170,7 @@ final class Watchdog {
 
     /** Fault injection, for tests only: makes core carrier {@code index} fail at its next turn. */
     void killCarrierForTest(int index) {
-        Carrier carrier = scheduler.carriers.stream().filter(c -> !c.spare).skip(index).findFirst().orElseThrow();
+        Carrier carrier = scheduler.carriers.stream().filter(c -> c.queue != null).skip(index).findFirst().orElseThrow();
         carrier.killForTest = true;
         scheduler.idle.wakeAll();
     }

@@ -9,6 +9,7 @@ import io.asynkit.group.TaskGroup;
 import io.asynkit.interrupt.InterruptCondition;
 import io.asynkit.interrupt.Interrupts;
 import io.asynkit.loop.Drive;
+import io.asynkit.loop.LatencyGuard;
 import io.asynkit.loop.Loop;
 import io.asynkit.loop.Scheduling;
 import io.asynkit.loop.ScopedValueBindings;
@@ -20,6 +21,7 @@ import io.asynkit.testing.NullSweep;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +38,7 @@ class NullArgumentsTest {
     private static final List<Class<?>> API = List.of(Loop.class, Loop.Builder.class, TaskBuilder.class, Task.class,
             Scheduling.class, Drive.class, ScopedValueBindings.class, Priority.class, PriorityLock.class,
             Coroutines.class, CoroStart.class, Context.class, GeneratorObject.class, Monitor.class,
-            Interrupts.class, InterruptCondition.class, TaskGroup.class);
+            Interrupts.class, InterruptCondition.class, TaskGroup.class, LatencyGuard.class);
 
     @Test
     void everyObjectParameterIsCheckedWithAClearError() throws Exception {
@@ -47,7 +49,7 @@ class NullArgumentsTest {
             done.get();
             Object[] receivers = {loop, Loop.builder(), loop.newTask(), done, null, null, ScopedValueBindings.none(),
                     null, new PriorityLock("p"), null, null, Context.capture(), new GeneratorObject<>(),
-                    new Monitor<>(), null, null, null};
+                    new Monitor<>(), null, null, null, LatencyGuard.after(Duration.ofMillis(1))};
             for (int i = 0; i < API.size(); i++) {
                 sweep.sweep(API.get(i), receivers[i], false);
             }
