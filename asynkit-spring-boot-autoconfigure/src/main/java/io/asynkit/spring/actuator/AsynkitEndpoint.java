@@ -1,6 +1,7 @@
 package io.asynkit.spring.actuator;
 
 import io.asynkit.loop.BandStatistics;
+import io.asynkit.loop.LatencyGuard;
 import io.asynkit.loop.Loop;
 import io.asynkit.loop.LoopStatistics;
 import io.asynkit.loop.Task;
@@ -86,7 +87,8 @@ public class AsynkitEndpoint {
                 new CountsDescriptor(stats.queueLength(), stats.runnable(), stats.running(), stats.blocked(),
                         stats.tasksStarted(), stats.tasksCompleted(), stats.dispatches(), stats.callbacksRun(),
                         stats.compensations(), stats.carrierFailures()),
-                truncated, describe(runnable), describe(running), describe(blocked), boosting(stats));
+                truncated, describe(runnable), describe(running), describe(blocked), boosting(stats),
+                loop.latencyGuard().map(guard -> latencyGuard(guard, stats)).orElse(null));
     }
 
     /**
@@ -133,6 +135,11 @@ public class AsynkitEndpoint {
         return new BoostingDescriptor(stats.boosts(), duration(stats.longestWaitNanos()), bands);
     }
 
+    private static LatencyGuardDescriptor latencyGuard(LatencyGuard guard, LoopStatistics stats) {
+        return new LatencyGuardDescriptor(guard.bound().toString(), guard.maxExtraCarriers(), stats.carriersOnLoan(),
+                stats.carrierLoans(), duration(stats.carrierLoanNanos()));
+    }
+
     private static BandDescriptor band(BandStatistics band) {
         return new BandDescriptor(band.band().name(), band.dispatches(), band.boosts(),
                 duration(Math.round(band.meanWaitNanos())), duration(band.maxWaitNanos()));
@@ -152,10 +159,23 @@ public class AsynkitEndpoint {
      * @param running   tasks mounted on a carrier
      * @param blocked   tasks parked outside the ready queue (a lock, a future, a sleep, I/O)
      * @param boosting  queue waits and anti-starvation boosts
+     * @param latencyGuard the latency guard and its loans; null (absent from the JSON) without a guard
      */
     public record AsynkitDescriptor(LoopDescriptor loop, CountsDescriptor counts, boolean truncated,
             List<TaskDescriptor> runnable, List<TaskDescriptor> running, List<TaskDescriptor> blocked,
-            BoostingDescriptor boosting) implements OperationResponseBody {
+            BoostingDescriptor boosting, @Nullable LatencyGuardDescriptor latencyGuard) implements OperationResponseBody {
+    }
+
+    /**
+     * The loop's latency guard ({@code asynkit.latency-guard.*}); absent without one.
+     *
+     * @param bound            how long a task may wait behind worse-band work on every carrier, ISO-8601
+     * @param maxExtraCarriers the most extra carriers on loan at once
+     * @param onLoan           extra carriers on loan now
+     * @param loans            carriers lent since the loop was built
+     * @param timeOnLoan       the time the ended loans were out, ISO-8601
+     */
+    public record LatencyGuardDescriptor(String bound, int maxExtraCarriers, int onLoan, long loans, String timeOnLoan) {
     }
 
     /**

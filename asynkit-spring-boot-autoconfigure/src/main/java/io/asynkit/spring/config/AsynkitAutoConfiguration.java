@@ -1,5 +1,6 @@
 package io.asynkit.spring.config;
 
+import io.asynkit.loop.LatencyGuard;
 import io.asynkit.loop.Loop;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -63,6 +64,10 @@ public final class AsynkitAutoConfiguration {
                 .cancelTimeout(properties.getShutdown().getCancelTimeout());
         builder = properties.getBoosting().isEnabled() ? builder.boostAfter(properties.getBoosting().getAfter())
                 : builder.boosting(false);
+        LatencyGuard guard = properties.getLatencyGuard().toGuard();
+        if (guard != null) {
+            builder.latencyGuard(guard);
+        }
         for (LoopBuilderCustomizer customizer : customizers.orderedStream().toList()) {
             customizer.customize(builder);
         }

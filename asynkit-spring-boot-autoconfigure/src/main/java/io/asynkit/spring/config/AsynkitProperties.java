@@ -53,6 +53,8 @@ public class AsynkitProperties implements Validator {
 
     private final Boosting boosting = new Boosting();
 
+    private final LatencyGuard latencyGuard = new LatencyGuard();
+
     private final Shutdown shutdown = new Shutdown();
 
     private final Web web = new Web();
@@ -118,6 +120,10 @@ public class AsynkitProperties implements Validator {
         return boosting;
     }
 
+    public LatencyGuard getLatencyGuard() {
+        return latencyGuard;
+    }
+
     public Shutdown getShutdown() {
         return shutdown;
     }
@@ -160,6 +166,62 @@ public class AsynkitProperties implements Validator {
 
         public void setAfter(int after) {
             this.after = after;
+        }
+    }
+
+    /**
+     * The latency guard: a bound on how long a runnable task waits while every carrier runs work of a strictly
+     * worse priority band, after which the loop lends an extra carrier for the better band. Off unless a bound
+     * is set.
+     */
+    public static class LatencyGuard {
+
+        /**
+         * How long a task may wait behind worse-band work on every carrier before a carrier is lent, at least
+         * 250us; for example 1ms. Unset: no guard.
+         */
+        private Duration bound;
+
+        /** The most extra carriers on loan at once. */
+        private int maxExtraCarriers = 1;
+
+        /**
+         * Whether a one-carrier loop gets loans too, and so runs a second task beside the first while a loan
+         * is out.
+         */
+        private boolean evenOnOneCarrier;
+
+        public Duration getBound() {
+            return bound;
+        }
+
+        public void setBound(Duration bound) {
+            this.bound = bound;
+        }
+
+        public int getMaxExtraCarriers() {
+            return maxExtraCarriers;
+        }
+
+        public void setMaxExtraCarriers(int maxExtraCarriers) {
+            this.maxExtraCarriers = maxExtraCarriers;
+        }
+
+        public boolean isEvenOnOneCarrier() {
+            return evenOnOneCarrier;
+        }
+
+        public void setEvenOnOneCarrier(boolean evenOnOneCarrier) {
+            this.evenOnOneCarrier = evenOnOneCarrier;
+        }
+
+        /** The engine's guard these properties describe, or null when no bound is set. */
+        public io.asynkit.loop.LatencyGuard toGuard() {
+            if (bound == null) {
+                return null;
+            }
+            io.asynkit.loop.LatencyGuard guard = io.asynkit.loop.LatencyGuard.after(bound).maxExtraCarriers(maxExtraCarriers);
+            return evenOnOneCarrier ? guard.evenOnOneCarrier() : guard;
         }
     }
 
@@ -295,6 +357,7 @@ public class AsynkitProperties implements Validator {
             errors.rejectValue("boosting.after", "range", "must be at least 1 (dispatches of better work that may "
                     + "overtake a task before it is boosted); set asynkit.boosting.enabled=false to turn boosting off");
         }
+        validateLatencyGuard(p, errors);
         if (p.shutdown.awaitTerminationPeriod != null) {
             rejectNegative(errors, "shutdown.await-termination-period", p.shutdown.awaitTerminationPeriod);
         }
@@ -310,6 +373,28 @@ public class AsynkitProperties implements Validator {
     @Override
     public boolean supports(Class<?> type) {
         return AsynkitProperties.class.isAssignableFrom(type);
+    }
+
+    private static void validateLatencyGuard(AsynkitProperties p, Errors errors) {
+        LatencyGuard guard = p.latencyGuard;
+        if (guard.maxExtraCarriers < 1 || guard.maxExtraCarriers > 1024) {
+            errors.rejectValue("latency-guard.max-extra-carriers", "range", "must be between 1 and 1024; leave "
+                    + "asynkit.latency-guard.bound unset for no guard");
+        }
+        if (guard.bound == null) {
+            return;
+        }
+        if (guard.bound.compareTo(io.asynkit.loop.LatencyGuard.MIN_BOUND) < 0) {
+            errors.rejectValue("latency-guard.bound", "range", "must be at least 250us: the loop's watchdog looks "
+                    + "four times per bound and would keep a core busy");
+        } else if (p.policy != SchedulingPolicy.PRIORITY) {
+            errors.rejectValue("latency-guard.bound", "policy", "needs asynkit.policy=priority: a FIFO loop has no "
+                    + "priority bands");
+        } else if (p.resolvedCarriers() == 1 && !guard.evenOnOneCarrier) {
+            errors.rejectValue("latency-guard.bound", "one-carrier", "would run a second task beside the first on "
+                    + "this one-carrier loop; set asynkit.carriers to 2 or more, or "
+                    + "asynkit.latency-guard.even-on-one-carrier=true to accept that");
+        }
     }
 
     private static void rejectNegative(Errors errors, String field, Duration duration) {

@@ -43,7 +43,7 @@ public class AsynkitStartupReport implements SmartInitializingSingleton {
     public void afterSingletonsInstantiated() {
         Loop unique = loop.getIfUnique();
         if (unique != null && LOG.isInfoEnabled()) {
-            LOG.info(describe(unique.statistics(), unique.carrierNice()));
+            LOG.info(describe(unique));
         }
         String warning = ignoredPropertiesWarning();
         if (warning != null) {
@@ -51,7 +51,9 @@ public class AsynkitStartupReport implements SmartInitializingSingleton {
         }
     }
 
-    static String describe(LoopStatistics stats, int carrierNice) {
+    static String describe(Loop loop) {
+        LoopStatistics stats = loop.statistics();
+        int carrierNice = loop.carrierNice();
         StringBuilder line = new StringBuilder("asynkit: the application runs on loop '").append(stats.name())
                 .append("': ");
         if (!stats.hookAvailable()) {
@@ -65,6 +67,8 @@ public class AsynkitStartupReport implements SmartInitializingSingleton {
         if (carrierNice != 0) {
             line.append(", carriers at nice ").append(carrierNice);
         }
+        loop.latencyGuard().ifPresent(guard -> line.append(", latency guard after ").append(guard.bound())
+                .append(" (at most ").append(guard.maxExtraCarriers()).append(" extra)"));
         return line.append(", scheduled by asynkit").toString();
     }
 

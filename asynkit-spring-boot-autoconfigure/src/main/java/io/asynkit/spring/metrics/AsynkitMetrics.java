@@ -38,7 +38,7 @@ import java.util.function.ToLongFunction;
  *   <li>{@code executor.queued} (gauge, tasks): entries in the ready queue;</li>
  *   <li>{@code executor.active} (gauge, threads): tasks mounted on a carrier;</li>
  *   <li>{@code executor.completed} (function counter, tasks): tasks whose thread has ended;</li>
- *   <li>{@code executor.pool.size} (gauge, threads): carriers, spare carriers included.</li>
+ *   <li>{@code executor.pool.size} (gauge, threads): carriers, spare carriers and carriers on loan included.</li>
  * </ul>
  * and the engine's own:
  * <ul>
@@ -52,6 +52,8 @@ import java.util.function.ToLongFunction;
  *       tasks;</li>
  *   <li>{@code asynkit.carrier.failures} (function counter, threads): carriers that died of an internal
  *       error and were replaced;</li>
+ *   <li>{@code asynkit.carrier.loans} (function timer): extra carriers a latency guard lent, and the time the
+ *       ended ones were out; {@code asynkit.carriers.on.loan} (gauge, threads): those out now;</li>
  *   <li>{@code asynkit.queue.wait} (function timer) and {@code asynkit.queue.wait.max} (time gauge),
  *       tagged {@code band} = {@code high}, {@code normal}, {@code low}: time from becoming runnable to
  *       being mounted, by band of effective priority.</li>
@@ -104,8 +106,8 @@ public class AsynkitMetrics implements MeterBinder {
                 LoopStatistics::running);
         counter(registry, "executor.completed", "Tasks of the loop whose thread has ended", "tasks",
                 LoopStatistics::tasksCompleted);
-        gauge(registry, "executor.pool.size", "Carrier threads of the loop, spare carriers included", "threads",
-                s -> s.carriers() + s.spareCarriers());
+        gauge(registry, "executor.pool.size", "Carrier threads of the loop, spare carriers and loans included",
+                "threads", s -> s.carriers() + s.spareCarriers() + s.carriersOnLoan());
 
         String tasks = "Live tasks of the loop by scheduling state";
         Gauge.builder("asynkit.tasks", loop, l -> statistics().runnable()).tags(tags).tag("state", "runnable")
@@ -126,6 +128,13 @@ public class AsynkitMetrics implements MeterBinder {
         counter(registry, "asynkit.carrier.failures",
                 "Carriers that died of an internal error of the loop and were replaced (0 when healthy)", "threads",
                 LoopStatistics::carrierFailures);
+        FunctionTimer.builder("asynkit.carrier.loans", loop, l -> statistics().carrierLoans(),
+                        l -> statistics().carrierLoanNanos(), TimeUnit.NANOSECONDS)
+                .tags(tags).description("Extra carriers the latency guard lent to a task waiting behind worse-band "
+                        + "work, and the time the ended loans were out")
+                .register(registry);
+        gauge(registry, "asynkit.carriers.on.loan", "Extra carriers the latency guard has on loan now", "threads",
+                LoopStatistics::carriersOnLoan);
 
         for (PriorityBand band : PriorityBand.values()) {
             String bandTag = band.name().toLowerCase(Locale.ROOT);

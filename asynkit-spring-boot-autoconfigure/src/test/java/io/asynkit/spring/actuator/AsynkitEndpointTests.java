@@ -7,6 +7,7 @@ import io.asynkit.priority.Priority;
 import io.asynkit.spring.actuator.AsynkitEndpoint.AsynkitDescriptor;
 import io.asynkit.spring.actuator.AsynkitEndpoint.StackFrameDescriptor;
 import io.asynkit.spring.actuator.AsynkitEndpoint.TaskDescriptor;
+import io.asynkit.spring.testing.Loans;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -199,5 +200,21 @@ class AsynkitEndpointTests {
     void descriptorListsAreImmutable() {
         List<TaskDescriptor> blocked = new AsynkitEndpoint(loop, false, 200).asynkit().blocked();
         assertThat(blocked).isUnmodifiable();
+    }
+
+    @Test
+    void describesTheLatencyGuardAndItsLoansOnlyWhenTheLoopHasOne() throws Exception {
+        assertThat(new AsynkitEndpoint(loop, false, 200).asynkit().latencyGuard()).isNull();
+        try (Loop guarded = Loans.guardedLoop("guarded")) {
+            AsynkitEndpoint endpoint = new AsynkitEndpoint(guarded, false, 200);
+            assertThat(endpoint.asynkit().latencyGuard().loans()).isZero();
+            Loans.lendOnce(guarded);
+            AsynkitEndpoint.LatencyGuardDescriptor guard = endpoint.asynkit().latencyGuard();
+            assertThat(guard.bound()).isEqualTo("PT0.02S");
+            assertThat(guard.maxExtraCarriers()).isEqualTo(1);
+            assertThat(guard.onLoan()).isZero();
+            assertThat(guard.loans()).isEqualTo(1);
+            assertThat(Duration.parse(guard.timeOnLoan())).isPositive();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.asynkit.spring.config;
 
+import io.asynkit.loop.LatencyGuard;
 import io.asynkit.loop.Loop;
 import io.asynkit.loop.SchedulingPolicy;
 import io.asynkit.loop.Task;
@@ -248,6 +249,35 @@ class AsynkitAutoConfigurationTests {
                 assertThat(context.getBean(Loop.class).statistics().boostAfter()).isEqualTo(7));
         runner.withPropertyValues("asynkit.boosting.enabled=false").run(context ->
                 assertThat(context.getBean(Loop.class).statistics().boostAfter()).isZero());
+    }
+
+    @Test
+    void theLatencyGuardIsOffUnlessABoundIsSetAndThenConfiguresTheLoop(CapturedOutput output) {
+        runner.withPropertyValues("asynkit.carriers=2").run(context ->
+                assertThat(context.getBean(Loop.class).latencyGuard()).isEmpty());
+        runner.withPropertyValues("asynkit.carriers=2", "asynkit.name=guarded", "asynkit.latency-guard.bound=2ms",
+                "asynkit.latency-guard.max-extra-carriers=3").run(context ->
+                assertThat(context.getBean(Loop.class).latencyGuard()).contains(
+                        LatencyGuard.after(Duration.ofMillis(2)).maxExtraCarriers(3)));
+        assertThat(output).contains("loop 'guarded': 2 carriers, PRIORITY policy, boosting after 100, "
+                + "latency guard after PT0.002S (at most 3 extra), scheduled by asynkit");
+        runner.withPropertyValues("asynkit.carriers=1", "asynkit.latency-guard.bound=1ms",
+                "asynkit.latency-guard.even-on-one-carrier=true").run(context ->
+                assertThat(context.getBean(Loop.class).latencyGuard().orElseThrow().isEvenOnOneCarrier()).isTrue());
+    }
+
+    @Test
+    void aLatencyGuardThatDoesNotFitFailsStartUpNamingThePropertyAndTheFix() {
+        runner.withPropertyValues("asynkit.carriers=1", "asynkit.latency-guard.bound=1ms").run(context ->
+                assertThat(context).getFailure().hasStackTraceContaining("on field 'latency-guard.bound'")
+                        .hasStackTraceContaining("asynkit.latency-guard.even-on-one-carrier=true"));
+        runner.withPropertyValues("asynkit.carriers=2", "asynkit.latency-guard.bound=100us").run(context ->
+                assertThat(context).getFailure().hasStackTraceContaining("on field 'latency-guard.bound'")
+                        .hasStackTraceContaining("at least 250us"));
+        runner.withPropertyValues("asynkit.carriers=2", "asynkit.policy=fifo", "asynkit.latency-guard.bound=1ms").run(
+                context -> assertThat(context).getFailure().hasStackTraceContaining("needs asynkit.policy=priority"));
+        runner.withPropertyValues("asynkit.latency-guard.max-extra-carriers=0").run(context ->
+                assertThat(context).getFailure().hasStackTraceContaining("on field 'latency-guard.max-extra-carriers'"));
     }
 
     @Test

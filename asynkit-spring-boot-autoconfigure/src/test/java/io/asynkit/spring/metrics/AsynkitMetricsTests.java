@@ -4,6 +4,7 @@ import io.asynkit.loop.Loop;
 import io.asynkit.loop.Task;
 import io.asynkit.loop.TaskState;
 import io.asynkit.priority.Priority;
+import io.asynkit.spring.testing.Loans;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -79,6 +80,7 @@ class AsynkitMetricsTests {
                 "executor.queued", "executor.active", "executor.completed", "executor.pool.size",
                 "asynkit.tasks,state=runnable", "asynkit.tasks,state=running", "asynkit.tasks,state=blocked",
                 "asynkit.dispatches", "asynkit.boosts", "asynkit.compensations", "asynkit.carrier.failures",
+                "asynkit.carrier.loans", "asynkit.carriers.on.loan",
                 "asynkit.queue.wait,band=high", "asynkit.queue.wait,band=normal", "asynkit.queue.wait,band=low",
                 "asynkit.queue.wait.max,band=high", "asynkit.queue.wait.max,band=normal",
                 "asynkit.queue.wait.max,band=low");
@@ -199,5 +201,18 @@ class AsynkitMetricsTests {
     void refusesNulls() {
         assertThatNullPointerException().isThrownBy(() -> new AsynkitMetrics(null)).withMessage("loop");
         assertThatNullPointerException().isThrownBy(() -> new AsynkitMetrics(loop, null)).withMessage("tags");
+    }
+
+    @Test
+    void countsTheLatencyGuardsLoansAndTheirTime() throws Exception {
+        try (Loop guarded = Loans.guardedLoop("guarded")) {
+            new AsynkitMetrics(guarded, Tags.empty(), Duration.ZERO).bindTo(registry);
+            FunctionTimer loans = registry.get("asynkit.carrier.loans").tag("name", "guarded").functionTimer();
+            assertThat(loans.count()).isZero();
+            Loans.lendOnce(guarded);
+            assertThat(loans.count()).isEqualTo(1);
+            assertThat(loans.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+            assertThat(registry.get("asynkit.carriers.on.loan").tag("name", "guarded").gauge().value()).isZero();
+        }
     }
 }
