@@ -256,6 +256,16 @@
     return STATES.flatMap((s, i) => lists[s].slice(0, taken[i]));
   }
 
+  // Where a blocked task waits: the task it drives (an @Eager call), or the first frame of the application's
+  // own code on its stack (waitingAt, present when the endpoint includes stacks).
+  function whereItWaits(task) {
+    if (task.waitingFor) return 'drives #' + task.waitingFor.id + ' ' + task.waitingFor.name;
+    const at = task.waitingAt;
+    if (!at) return null;
+    const cls = at.className.substring(at.className.lastIndexOf('.') + 1);
+    return 'waits at ' + cls + '.' + at.methodName + (at.lineNumber > 0 ? ':' + at.lineNumber : '');
+  }
+
   function renderTasks(lists) {
     const tbody = $('task-rows');
     const shown = pick(lists, MAX_ROWS);
@@ -267,6 +277,8 @@
       const name = el('td', 'name', task.name);
       name.title = task.name;
       if (task.adopted) name.append(el('span', 'adopted', 'adopted'));
+      const where = whereItWaits(task);
+      if (where) name.append(el('div', 'waits', where));
       const effective = el('td', 'num');
       const value = el('span', null, formatPriority(task.effectivePriority));
       if (task.effectivePriority !== task.priority) {
