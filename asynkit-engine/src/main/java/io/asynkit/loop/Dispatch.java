@@ -14,6 +14,8 @@ import io.asynkit.priority.PriorityBand;
  *   <tr><td>BLOCKED(d)</td><td>RUNNABLE(d)</td><td>the thread that hands its continuation over (a wake-up)</td></tr>
  *   <tr><td>RUNNING(d)</td><td>RUNNABLE(d)</td><td>the same, during dispatch d (woken while parking); for a yield, the
  *       carrier of dispatch d, at its end ({@link #finish} with {@code requeueNow})</td></tr>
+ *   <tr><td>RUNNABLE(d)</td><td>RUNNABLE(d)</td><td>nobody: a second hand-over of a runnable task is dropped
+ *       ({@link #makeRunnable})</td></tr>
  *   <tr><td>RUNNABLE(d)</td><td>RUNNING(d+1)</td><td>the thread that takes it from a queue or a lane, under that lock
  *       ({@link #begin})</td></tr>
  *   <tr><td>RUNNING(d)</td><td>BLOCKED(d)</td><td>the carrier of dispatch d, when the dispatch returns and the thread
@@ -84,11 +86,22 @@ final class Dispatch {
     /**
      * NEW, BLOCKED or RUNNING → RUNNABLE, by the thread that hands the task's continuation over, before it
      * knows where the task goes; returns the word before. Counted when the task is queued ({@link #enqueue}).
+     *
+     * <p>A word that is RUNNABLE already is returned unchanged: the hand-over is a duplicate, and the caller
+     * drops it. The JDK hands a runnable continuation over twice by design, for instance after taking the
+     * stack trace of an unmounted runnable virtual thread ({@code Thread.getStackTrace}), since the thread
+     * may have been dispatched while it was suspended; its own scheduler runs both, and the second run does
+     * nothing. Here a task is its own queue entry, so the second hand-over must not queue it twice: the
+     * entry already queued runs the continuation, and if the JDK's state machine makes that run a no-op, the
+     * thread hands the continuation over again when it is next runnable.
      */
     long makeRunnable(Task<?> task) {
         long w;
         do {
             w = task.sched();
+            if (Task.stateOf(w) == Task.RUNNABLE) {
+                return w;
+            }
         } while (!task.casSched(w, Task.withState(w, Task.RUNNABLE)));
         return w;
     }
@@ -165,6 +178,12 @@ final class Dispatch {
         if (Task.stateOf(w) != Task.RUNNING || Task.dispatchOf(w) != d) {
             if (requeueNow) { // a hand-over kept back for a dispatch that was overtaken: never dropped
                 deferred.add(() -> scheduler.push(task));
+            } else if (Task.stateOf(w) == Task.BLOCKED && task.thread != null && !task.thread.isAlive()
+                    && task.casSched(w, Task.withState(w, Task.RUNNING))) {
+                // The thread ended in this dispatch, while a repeated hand-over had been taken for a wake-up
+                // and its (empty) dispatch had parked the task: nothing else would ever end it.
+                q.count(Task.BLOCKED, Task.RUNNING);
+                end(q, task, now, deferred);
             }
             return; // made runnable during the dispatch: counted and judged then
         }
@@ -174,8 +193,11 @@ final class Dispatch {
             end(q, task, now, deferred);
         } else if (requeueNow) {
             do {
-                w = task.sched(); // only the lane bit can change meanwhile
-            } while (!task.casSched(w, Task.withState(w, Task.RUNNABLE)));
+                w = task.sched();
+                if (Task.stateOf(w) != Task.RUNNING || Task.dispatchOf(w) != d) {
+                    return; // a repeated hand-over (see makeRunnable) made it runnable meanwhile, and queued it
+                }
+            } while (!task.casSched(w, Task.withState(w, Task.RUNNABLE))); // else only the lane bit changes
             if (Task.inLane(w)) {
                 if (admitToLane(q, task, Task.RUNNING, now, deferred)) {
                     deferred.add(() -> scheduler.postToLane(task, false));

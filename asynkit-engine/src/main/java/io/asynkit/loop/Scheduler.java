@@ -110,7 +110,9 @@ final class Scheduler extends Engine {
     @Override
     void execute(Task<?> owner, Runnable continuation) {
         if (owner.continuation == continuation) { // a resume: the hot path
-            push(owner);
+            if (hook.hasSomethingToRun(owner.thread)) {
+                push(owner);
+            } // else a repeated hand-over of a thread that has run on since (see SchedulerHook)
         } else if (owner.awaitsFirstStart()) {
             firstStart(owner, continuation);
         } else if (!JdkThreads.runIfForwarded(continuation)) {
@@ -162,6 +164,9 @@ final class Scheduler extends Engine {
         }
         long w = dispatch.makeRunnable(task);
         int from = Task.stateOf(w);
+        if (from == Task.RUNNABLE) {
+            return; // a duplicate hand-over: the task is queued (or in an inbox, a lane or a pen) already
+        }
         if (Task.inLane(w)) {
             RunQueue home = task.home != null ? task.home : queueFor(carrier, thread);
             Deferred deferred = from == Task.RUNNING ? new Deferred() : null;

@@ -37,6 +37,7 @@ final class SchedulerHook {
     private final MethodHandle installBindings; // Thread.setScopedValueBindings(Object): for the current thread
     private final VarHandle schedulerField;     // VirtualThread.scheduler: tells which task a thread is
     private final Executor defaultScheduler;    // VirtualThread.DEFAULT_SCHEDULER: where the JDK's own threads run
+    private final VarHandle stateField;         // VirtualThread.state: tells a real hand-over from a repeated one
 
     private SchedulerHook(MethodHandle constructor, String problem) {
         this.constructor = constructor;
@@ -45,7 +46,15 @@ final class SchedulerHook {
         MethodHandle install = null;
         VarHandle scheduler = null;
         Executor jdkDefault = null;
+        VarHandle state = null;
         if (problem == null) {
+            try {
+                Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
+                state = MethodHandles.privateLookupIn(virtualThread, MethodHandles.lookup())
+                        .findVarHandle(virtualThread, "state", int.class);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                state = null; // every hand-over is then taken for a real one
+            }
             try {
                 Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
                 scheduler = MethodHandles.privateLookupIn(virtualThread, MethodHandles.lookup())
@@ -76,6 +85,29 @@ final class SchedulerHook {
         this.installBindings = install;
         this.schedulerField = scheduler;
         this.defaultScheduler = jdkDefault;
+        this.stateField = state;
+    }
+
+    // VirtualThread's states in which a continuation handed to the scheduler has something to run (JDK 25).
+    private static final int STARTED = 1;
+    private static final int UNPARKED = 9;
+    private static final int YIELDED = 11;
+    private static final int UNBLOCKED = 14;
+    private static final int SUSPENDED = 1 << 8;
+
+    /**
+     * True unless the JDK says that {@code thread} has nothing to run: it is mounted, parked or ended. The JDK
+     * hands a continuation over again after taking the stack trace of an unmounted runnable thread, since it
+     * may have been dispatched, as a no-op, while suspended; that repeat can arrive after the thread ran on,
+     * and the JDK's own scheduler simply runs it for nothing. Our queues must not take it for a wake-up. (A
+     * thread suspended for a stack trace counts by the state it keeps.) True when the state cannot be read.
+     */
+    boolean hasSomethingToRun(Thread thread) {
+        if (stateField == null || thread == null) {
+            return true;
+        }
+        int s = (int) stateField.getVolatile(thread) & ~SUSPENDED;
+        return s == STARTED || s == UNPARKED || s == YIELDED || s == UNBLOCKED;
     }
 
     /** The JDK's default virtual-thread scheduler, or null if this JDK does not let us reach it. */

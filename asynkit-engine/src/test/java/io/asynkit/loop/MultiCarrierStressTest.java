@@ -167,6 +167,56 @@ class MultiCarrierStressTest {
     }
 
     /**
+     * Taking the stack trace of an unmounted runnable virtual thread makes the JDK hand its continuation over a
+     * second time (it may have been dispatched, as a no-op, while suspended). Tasks that keep yielding while
+     * another thread samples their stacks, as {@code /actuator/asynkit} with stacks does: before the fix the
+     * second hand-over queued a queued task twice, the ready queue's links broke (a carrier failed with
+     * "Cannot assign field head because level is null" within a second, and its length went negative).
+     */
+    @Test
+    void stackTracesOfRunnableTasksNeverQueueThemTwice() throws Exception {
+        List<Throwable> uncaught = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Loop loop = Loop.builder().name("stacks").carriers(2)
+                .exceptionHandler((l, source, error) -> uncaught.add(error)).build()) {
+            long end = System.nanoTime() + Stress.budget(Duration.ofSeconds(2)).toNanos();
+            List<Task<?>> tasks = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                int priority = i % 3 - 1;
+                tasks.add(loop.newTask().name("yielder-" + i).priority(priority).start(() -> {
+                    long yields = 0;
+                    while (System.nanoTime() - end < 0) {
+                        Thread.yield();
+                        yields++;
+                    }
+                    return yields;
+                }));
+            }
+            int sampled = 0;
+            while (System.nanoTime() - end < 0) {
+                for (Task<?> task : tasks) {
+                    task.stackTrace();
+                    sampled++;
+                }
+                LoopStatistics stats = loop.statistics();
+                assertThat(stats.running()).as("running in %s", stats).isBetween(0, 2);
+                assertThat(stats.runnable()).as("runnable in %s", stats).isBetween(0, 50);
+            }
+            long yields = 0;
+            for (Task<?> task : tasks) {
+                yields += (Long) task.get(30, TimeUnit.SECONDS);
+            }
+            assertThat(yields).isPositive();
+            awaitQuiet(loop);
+            LoopStatistics stats = loop.statistics();
+            assertThat(stats.carrierFailures()).as("carriers failed: %s", stats).isZero();
+            assertThat(stats.queueLength()).isZero();
+            assertThat(stats.tasksCompleted()).isEqualTo(50);
+            assertThat(uncaught).isEmpty();
+            assertThat(sampled).isPositive();
+        }
+    }
+
+    /**
      * {@code RUNNING} counts only tasks a thread carries: tasks that wait in a drive hand-off (callers of eager
      * calls, nested three deep here) report {@code BLOCKED}, with the task they wait for, so a sampler never
      * sees more running tasks than the threads that can carry them. (Before the rebuild, such callers kept
