@@ -74,9 +74,9 @@ import java.util.function.Predicate;
  * the interrupt beyond that are abandoned and reported in the log. Callbacks and timers are accepted
  * until the loop terminates; pending ones are then cancelled.
  *
- * <p><b>Threads.</b> Carriers are daemon platform threads named {@code <loop>-carrier-N}; the loop
- * also owns a watchdog thread and, once a timer is used, a timer thread. All of them end when the
- * loop terminates.
+ * <p><b>Threads.</b> Carriers are daemon platform threads named {@code <loop>-carrier-N} (spares
+ * {@code -spare-N}, carriers on loan {@code -loan-N}); the loop also owns a watchdog thread and, once a
+ * timer is used, a timer thread. All of them end when the loop terminates.
  */
 public final class Loop extends AbstractExecutorService {
 
