@@ -178,7 +178,7 @@ final class Dispatch {
         if (Task.stateOf(w) != Task.RUNNING || Task.dispatchOf(w) != d) {
             if (requeueNow) { // a hand-over kept back for a dispatch that was overtaken: never dropped
                 deferred.add(() -> scheduler.push(task));
-            } else if (Task.stateOf(w) == Task.BLOCKED && task.thread != null && !task.thread.isAlive()
+            } else if (Task.stateOf(w) == Task.BLOCKED && hasEnded(task.thread)
                     && task.casSched(w, Task.withState(w, Task.RUNNING))) {
                 // The thread ended in this dispatch, while a repeated hand-over had been taken for a wake-up
                 // and its (empty) dispatch had parked the task: nothing else would ever end it.
@@ -213,6 +213,10 @@ final class Dispatch {
                 park(q, task, w, false, now);
             }
         }
+    }
+
+    private static boolean hasEnded(Thread thread) {
+        return thread != null && !thread.isAlive();
     }
 
     /** RUNNING → DONE: the task's thread has ended. Nobody can push it any more. */
