@@ -389,6 +389,7 @@ public class TaskStateLincheckTest {
     @Test
     void stressTesting() throws Exception {
         loop = Loop.builder().name("lincheck-tasks").carriers(2).build();
+        Throwable failure = null;
         try {
             Stress.repeatFor(Duration.ofSeconds(12), 1, round -> LincheckRounds.round(round, () ->
                     LinChecker.check(TaskStateLincheckTest.class, new StressOptions()
@@ -400,8 +401,18 @@ public class TaskStateLincheckTest {
                             .actorsBefore(1)
                             .actorsAfter(1)
                             .sequentialSpecification(TaskSpec.class))));
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
         } finally {
-            loop.close();
+            try {
+                loop.close();
+            } catch (RuntimeException closing) { // keep Lincheck's report: it says more than the close
+                if (failure == null) {
+                    throw closing;
+                }
+                failure.addSuppressed(closing);
+            }
         }
     }
 
