@@ -59,9 +59,12 @@ class LiveViewBrowserTest {
         try (Load load = Load.start(port)) {
             load.awaitBlockedRequests(); // the page's first answer already has something to show
 
-            // ?try=... presses the demo buttons once the page has loaded: their results are checked too.
+            // ?try=... presses the demo buttons once the page has loaded: their results are checked too. The
+            // budget is Chromium's virtual time, which the page's polls advance whatever the server does: on a
+            // machine with two CPU-bound processes beside the test, 8 s of it passed before the stream's first
+            // line (250 ms of the server's real time) had arrived.
             String dom = Chromium.dumpDom("http://localhost:" + port + "/?try=quote,reports,aggregate,stream",
-                    Duration.ofSeconds(8));
+                    Duration.ofSeconds(12));
 
             assertThat(attribute(dom, "body", "data-status")).as("the page's status").isEqualTo("live");
             assertThat(Integer.parseInt(attribute(dom, "body", "data-polls"))).as("answers the page drew")
@@ -93,9 +96,10 @@ class LiveViewBrowserTest {
             assertThat(dom).containsPattern("10 reports</span><span class=\"text\">10 × \\d+ ms of CPU.*priority 10 \\(LOW\\)");
             assertThat(dom).containsPattern("aggregate</span><span class=\"text\">3 downstream calls started eagerly");
             assertThat(dom).containsPattern("took</span>.*\\d+ ms</span><span>slowest</span>.*100 ms</span><span>sum</span>.*200 ms");
-            // the stream flushes each line as the generator produces it: the first has arrived, maybe all
+            // the stream flushes each line as the generator produces it: some have arrived, maybe all (the page
+            // shows the last few, so which ones depends on how far it got)
             assertThat(dom).containsPattern("stream</span><span class=\"text\">(12 lines in|lines arrive as)")
-                    .contains("line 1/12");
+                    .containsPattern("line \\d+/12");
             assertThat(dom).doesNotContain("class=\"result failed\"");
 
             load.assertHealthy();
