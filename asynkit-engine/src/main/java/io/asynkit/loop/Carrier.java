@@ -235,15 +235,8 @@ final class Carrier implements Runnable {
      * injection queue's inbox drained first), taken without a boost; null when there is none.
      */
     private ReadyEntry takeWithinLoan(Turn turn, long now) {
-        RunQueue injection = scheduler.injection;
-        if (!injection.inbox.isEmpty()) {
-            injection.lock();
-            try {
-                scheduler.dispatch.drain(injection, now, deferred);
-            } finally {
-                injection.unlock();
-            }
-            deferred.run();
+        if (!scheduler.injection.inbox.isEmpty()) {
+            scheduler.drainInjection(now, deferred);
         }
         for (;;) {
             RunQueue best = null;

@@ -72,22 +72,20 @@ final class Lender {
 
     /**
      * The band of the best waiting task that is better than {@code bestRunning} and has waited the bound, or -1.
-     * A queue whose published keys show nothing better is not locked; the injection queue's inbox is drained,
-     * since pushes wait there unseen while every carrier is busy.
+     * The injection queue's inbox is drained first, since pushes wait there unseen while every carrier is busy;
+     * then a queue whose published keys show nothing better is not locked.
      */
     private int oldestWaiting(int bestRunning, long now) {
+        if (!scheduler.injection.inbox.isEmpty()) {
+            scheduler.drainInjection(now, deferred);
+        }
         int found = -1;
-        RunQueue injection = scheduler.injection;
         for (RunQueue q : scheduler.queues) {
-            boolean unseen = q == injection && !q.inbox.isEmpty();
-            if (!unseen && PriorityBand.of(q.stealableKey()).ordinal() >= bestRunning) {
+            if (PriorityBand.of(q.stealableKey()).ordinal() >= bestRunning) {
                 continue;
             }
             q.lock();
             try {
-                if (unseen) {
-                    scheduler.dispatch.drain(q, now, deferred);
-                }
                 ReadyEntry head = q.ready.bestLevelHead();
                 if (head instanceof Task<?> task) {
                     int band = PriorityBand.of(ReadyQueue.keyOf(head)).ordinal();
@@ -97,10 +95,6 @@ final class Lender {
                 }
             } finally {
                 q.unlock();
-            }
-            deferred.run();
-            if (unseen) {
-                scheduler.wakeIfDrained();
             }
         }
         return found;

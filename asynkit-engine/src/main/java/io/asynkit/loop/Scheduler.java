@@ -471,6 +471,22 @@ final class Scheduler extends Engine {
     }
 
     /**
+     * Drains the injection queue's inbox for a thread that may take none of what it moves (the latency guard's
+     * lender, a carrier on loan, which takes only its band): under the queue's lock, then a wake-up for what
+     * became visible ({@link #wakeIfDrained}).
+     */
+    void drainInjection(long now, Deferred deferred) {
+        injection.lock();
+        try {
+            dispatch.drain(injection, now, deferred);
+        } finally {
+            injection.unlock();
+        }
+        deferred.run();
+        wakeIfDrained();
+    }
+
+    /**
      * After a drain by a thread that runs nothing from the queue: the pushes it moved were visible in the
      * inbox and were invisible, under the lock, until its release published them, so a carrier may have gone
      * idle in between, having seen neither; wake one now (its own check and this one are the two sides of
