@@ -336,7 +336,7 @@ public final class Drive {
             if (!start && suspended != null) {
                 resumed = suspended;
                 suspended = null;
-                scheduler.suspendedDrives.resumed(this);
+                scheduler.suspendedDrives.resumed(resumed);
             }
         } finally {
             unlock();
@@ -377,7 +377,7 @@ public final class Drive {
             }
             suspended = self;
             resumeWith = null;
-            scheduler.suspendedDrives.suspended(this);
+            scheduler.suspendedDrives.suspended(this, self);
             end(Outcome.SIGNALLED, deferred);
         } finally {
             unlock();
@@ -417,7 +417,7 @@ public final class Drive {
                 return null;
             }
             suspended = null;
-            scheduler.suspendedDrives.resumed(this);
+            scheduler.suspendedDrives.resumed(self);
         } finally {
             unlock();
         }
@@ -445,7 +445,7 @@ public final class Drive {
             }
             resumeWith = exception;
             suspended = null; // after resumeWith: the resumed task reads it once it sees this
-            scheduler.suspendedDrives.resumed(this);
+            scheduler.suspendedDrives.resumed(resumed);
         } finally {
             unlock();
         }

@@ -1,8 +1,8 @@
 package io.asynkit.loop;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The drives whose task is suspended in {@link Drive#signal()} (a generator at its ayield, a monitored
@@ -12,37 +12,54 @@ import java.util.concurrent.ConcurrentHashMap;
  * Python closes the async generators left at the end of {@code asyncio.run}: each raises the exception its
  * drive closes with ({@link Drive#closeWith}) where it is suspended, and unwinds. Checked whenever a task
  * ends or suspends after the shutdown, and at the shutdown itself.
+ *
+ * <p>Suspending and resuming is the hot path of every generator step, so it costs one field write and one
+ * atomic count: the suspended task points at its drive ({@code Task.suspendedIn}), and the drives are found
+ * by walking the live tasks only when a shut-down loop's count says they may be all it has left.
  */
 final class SuspendedDrives {
 
     private final Scheduler scheduler;
-    private final Set<Drive> drives = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger count = new AtomicInteger();
 
     SuspendedDrives(Scheduler scheduler) {
         this.scheduler = scheduler;
     }
 
-    /** {@code drive}'s task is about to suspend in signal(). Under the drive's lock. */
-    void suspended(Drive drive) {
-        drives.add(drive);
+    /** {@code task} is about to suspend in {@code drive}'s signal(). Under the drive's lock. */
+    void suspended(Drive drive, Task<?> task) {
+        task.suspendedIn = drive;
+        count.incrementAndGet();
     }
 
-    /** {@code drive}'s task was resumed, abandoned, or stopped waiting. Under the drive's lock. */
-    void resumed(Drive drive) {
-        drives.remove(drive);
+    /** {@code task}, suspended in a signal(), was resumed, abandoned, or stopped waiting. Under the drive's lock. */
+    void resumed(Task<?> task) {
+        task.suspendedIn = null;
+        count.decrementAndGet();
     }
 
     /** Closes the suspended coroutines if the loop is shut down and they are all it has left. No lock held. */
     void closeIfNothingElseIsLive() {
         Lifecycle lifecycle = scheduler.lifecycle;
-        if (lifecycle.state() != Lifecycle.SHUTDOWN || drives.isEmpty() || lifecycle.foreignStartsInFlight()) {
+        int suspended = count.get();
+        if (lifecycle.state() != Lifecycle.SHUTDOWN || suspended == 0 || lifecycle.foreignStartsInFlight()) {
             return;
         }
-        int suspended = drives.size();
-        boolean onlySuspended = scheduler.snapshot(qs -> Snapshots.liveCount(qs) == suspended
-                && Snapshots.inboxesEmpty(qs));
-        if (onlySuspended) {
-            for (Drive drive : List.copyOf(drives)) {
+        List<Drive> drives = scheduler.snapshot(qs -> {
+            if (Snapshots.liveCount(qs) != suspended || !Snapshots.inboxesEmpty(qs)) {
+                return List.of();
+            }
+            List<Drive> found = new ArrayList<>(suspended);
+            for (Task<?> task : Snapshots.liveTasks(qs, t -> true)) {
+                Drive drive = task.suspendedIn;
+                if (drive != null) {
+                    found.add(drive);
+                }
+            }
+            return found;
+        });
+        if (drives.size() == suspended) { // else one was resumed meanwhile: it runs, and checks again when it ends
+            for (Drive drive : drives) {
                 drive.abandon(drive.exitFor("loop '" + scheduler.name() + "' shut down while coroutine "
                         + drive.task().name() + " was suspended, and nothing left on it could resume it"));
             }

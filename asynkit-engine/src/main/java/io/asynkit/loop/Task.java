@@ -143,6 +143,7 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
     Carrier runningOn;            // the carrier of its current dispatch, or null; set when begun
     volatile Lane lane;           // where continuations go while LANE is set: an inline carrier or a pen
     volatile Drive drive;         // non-null while a caller waits for this task's segment to end
+    volatile Drive suspendedIn;   // the drive whose signal() this task is suspended in, or null (SuspendedDrives)
     /** The task this one waits for in a drive hand-off (its own driver's segment goes on meanwhile), or null. */
     volatile Task<?> driving;
     Task<?> nextInInbox;          // link in an inbox; written before the push publishes it
