@@ -1,0 +1,114 @@
+package io.asynkit.loop;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The lock of a {@link RunQueue}: a reentrant spin lock, taken by compare-and-set and released by a plain
+ * release store.
+ *
+ * <p>Why not a {@link java.util.concurrent.locks.ReentrantLock}: every hand-over of a task takes a queue lock
+ * twice (the push, then the carrier's turn), and the queue locks are never held across anything slow. A
+ * {@code ReentrantLock}'s release is a volatile write (a full fence on x86) followed by a look for queued
+ * waiters; here it is a release store, which costs no fence. Nobody ever parks in a queue: a virtual thread
+ * must not (it could only be resumed by a carrier, and the carriers may all be waiting for this lock), and a
+ * platform thread spins, then yields, then sleeps for short, growing intervals, since the holder may have
+ * lost its core on a busy machine.
+ *
+ * <p><b>Memory effects</b> are those of any lock: actions before a release happen-before actions after a
+ * later acquisition. A release is <em>not</em> a full fence: code that publishes under the lock and then
+ * reads another thread's flag (the idle carriers' Dekker handshake) issues its own ({@link Idle#wakeOne}).
+ *
+ * <p>Reentrant, so that a failure path may hold it already (see {@code Carrier.settle}): the owner and the
+ * hold count are written only by the owner.
+ */
+final class QueueLock {
+
+    private static final VarHandle STATE;
+    /** Spins with {@link Thread#onSpinWait()} before a platform thread starts to yield its core. */
+    private static final int SPINS = 128;
+    /** Yields before a platform thread starts to sleep between tries. */
+    private static final int YIELDS = 64;
+    private static final long MAX_SLEEP_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(QueueLock.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("unused") // through STATE: 0 free, 1 held
+    private volatile int state;
+    private Thread owner;   // written by the owner only; read by others only to learn that they are not it
+    private int holds;
+
+    /** Takes the lock, waiting as long as it takes. Never parks a virtual thread. */
+    void lock() {
+        Thread me = Thread.currentThread();
+        if (STATE.compareAndSet(this, 0, 1)) {
+            owner = me;
+            holds = 1;
+            return;
+        }
+        if (owner == me) {
+            holds++;
+            return;
+        }
+        contended(me);
+    }
+
+    /** Takes the lock if it is free (or held by the caller); never waits. */
+    boolean tryLock() {
+        Thread me = Thread.currentThread();
+        if (STATE.compareAndSet(this, 0, 1)) {
+            owner = me;
+            holds = 1;
+            return true;
+        }
+        if (owner == me) {
+            holds++;
+            return true;
+        }
+        return false;
+    }
+
+    /** Releases one hold; the last one frees the lock with a release store. */
+    void unlock() {
+        if (owner != Thread.currentThread()) {
+            throw new IllegalMonitorStateException("queue lock released by " + Thread.currentThread()
+                    + ", which does not hold it");
+        }
+        if (--holds == 0) {
+            owner = null;
+            STATE.setRelease(this, 0);
+        }
+    }
+
+    boolean isHeldByCurrentThread() {
+        return owner == Thread.currentThread();
+    }
+
+    private void contended(Thread me) {
+        boolean platform = !me.isVirtual();
+        long sleep = 1_000;
+        for (int tries = 1; ; tries++) {
+            if ((int) STATE.getOpaque(this) == 0 && STATE.compareAndSet(this, 0, 1)) {
+                owner = me;
+                holds = 1;
+                return;
+            }
+            if (!platform || tries < SPINS) {
+                Thread.onSpinWait();
+            } else if (tries < SPINS + YIELDS) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(this, sleep); // never unparked: the holder does not know about us
+                sleep = Math.min(2 * sleep, MAX_SLEEP_NANOS);
+            }
+        }
+    }
+}
