@@ -8,7 +8,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
@@ -129,7 +128,7 @@ public final class Drive {
      * its scheduler work (waking a caller, moving a task between a lane and a queue) to after its release
      * ({@link Deferred}). A virtual thread spins for it, as for a queue's lock.
      */
-    private final ReentrantLock lock = new ReentrantLock();
+    private final SpinLock lock = new SpinLock();
 
     // Guarded by lock.
     private Until until;
@@ -737,13 +736,7 @@ public final class Drive {
     }
 
     private void lock() {
-        if (Thread.currentThread().isVirtual()) {
-            while (!lock.tryLock()) {
-                Thread.onSpinWait();
-            }
-        } else {
-            lock.lock();
-        }
+        lock.lock(); // spins: a task must not park on it (see SpinLock)
     }
 
     private void unlock() {

@@ -10,7 +10,7 @@ import java.lang.invoke.VarHandle;
  * outside the loop) and everything its lock guards: the entries, their inboxes, a stripe of the loop's
  * registry of live tasks, and this queue's share of the loop's counters.
  *
- * <p><b>The lock</b> ({@link QueueLock}) is taken only through {@link #lock()} and {@link #tryLock()}: a
+ * <p><b>The lock</b> ({@link SpinLock}) is taken only through {@link #lock()} and {@link #tryLock()}: a
  * spin lock, since a task parked on it could only be resumed by a carrier, and the carriers may all be
  * waiting for this lock. Critical sections are short and never park. No thread holds two queue locks,
  * except a snapshot, which takes all of them in index order ({@link Scheduler#snapshot}).
@@ -32,7 +32,7 @@ final class RunQueue {
     final Inbox inbox = new Inbox();
     /** Tasks of this stripe that ended under another queue's lock, unlinked under this one. */
     final Inbox departures = new Inbox();
-    private final QueueLock lock = new QueueLock();
+    private final SpinLock lock = new SpinLock();
 
     // Published with release stores when the lock is released, read with acquire loads: a reader sees a state
     // at least as new as the last release it synchronised with. Wake-ups order them with a full fence (Idle).

@@ -6,16 +6,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The lock of a {@link RunQueue}: a reentrant spin lock, taken by compare-and-set and released by a plain
- * release store.
+ * The lock of a {@link RunQueue} and of a {@link Drive}: a reentrant spin lock, taken by compare-and-set and
+ * released by a release store.
  *
  * <p>Why not a {@link java.util.concurrent.locks.ReentrantLock}: every hand-over of a task takes a queue lock
- * twice (the push, then the carrier's turn), and the queue locks are never held across anything slow. A
- * {@code ReentrantLock}'s release is a volatile write (a full fence on x86) followed by a look for queued
- * waiters; here it is a release store, which costs no fence. Nobody ever parks in a queue: a virtual thread
- * must not (it could only be resumed by a carrier, and the carriers may all be waiting for this lock), and a
- * platform thread spins, then yields, then sleeps for short, growing intervals, since the holder may have
- * lost its core on a busy machine.
+ * twice (the push, then the carrier's turn), every eager call and generator step takes a drive's, and neither
+ * is ever held across anything slow. A {@code ReentrantLock}'s release is a volatile write (a full fence on
+ * x86) followed by a look for queued waiters; here it is a release store, which costs no fence, and the lock
+ * is one small object. Nobody ever parks on it: a virtual thread must not (it could only be resumed by a
+ * carrier, and the carriers may all be waiting for this lock), and a platform thread spins, then yields,
+ * then sleeps for short, growing intervals, since the holder may have lost its core on a busy machine.
  *
  * <p><b>Memory effects</b> are those of any lock: actions before a release happen-before actions after a
  * later acquisition. A release is <em>not</em> a full fence: code that publishes under the lock and then
@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Reentrant, so that a failure path may hold it already (see {@code Carrier.settle}): the owner and the
  * hold count are written only by the owner.
  */
-final class QueueLock {
+final class SpinLock {
 
     private static final VarHandle STATE;
     /** Spins with {@link Thread#onSpinWait()} before a platform thread starts to yield its core. */
@@ -35,7 +35,7 @@ final class QueueLock {
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(QueueLock.class, "state", int.class);
+            STATE = MethodHandles.lookup().findVarHandle(SpinLock.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -79,7 +79,7 @@ final class QueueLock {
     /** Releases one hold; the last one frees the lock with a release store. */
     void unlock() {
         if (owner != Thread.currentThread()) {
-            throw new IllegalMonitorStateException("queue lock released by " + Thread.currentThread()
+            throw new IllegalMonitorStateException("lock released by " + Thread.currentThread()
                     + ", which does not hold it");
         }
         if (--holds == 0) {
