@@ -14,8 +14,14 @@ import java.util.concurrent.locks.LockSupport;
  * is ever held across anything slow. A {@code ReentrantLock}'s release is a volatile write (a full fence on
  * x86) followed by a look for queued waiters; here it is a release store, which costs no fence, and the lock
  * is one small object. Nobody ever parks on it: a virtual thread must not (it could only be resumed by a
- * carrier, and the carriers may all be waiting for this lock), and a platform thread spins, then yields,
- * then sleeps for short, growing intervals, since the holder may have lost its core on a busy machine.
+ * carrier, and the carriers may all be waiting for this lock), so it spins; a carrier spins, then yields its
+ * core (the holder may have lost its core on a busy machine); any other platform thread also sleeps, for
+ * short, growing intervals, once yielding has not helped.
+ *
+ * <p><b>No barging past waiters.</b> A thread that finds the lock held counts itself as waiting, and while
+ * anyone waits, {@link #lock()} does not take a free lock on its first try but joins the waiters. Without
+ * this a thread that takes the lock again and again (a foreign thread reading snapshots in a loop) would
+ * retake it at once after each release and starve a carrier that waits for it.
  *
  * <p><b>Memory effects</b> are those of any lock: actions before a release happen-before actions after a
  * later acquisition. A release is <em>not</em> a full fence: code that publishes under the lock and then
@@ -27,6 +33,7 @@ import java.util.concurrent.locks.LockSupport;
 final class SpinLock {
 
     private static final VarHandle STATE;
+    private static final VarHandle WAITING;
     /** Spins with {@link Thread#onSpinWait()} before a platform thread starts to yield its core. */
     private static final int SPINS = 128;
     /** Yields before a platform thread starts to sleep between tries. */
@@ -36,6 +43,7 @@ final class SpinLock {
     static {
         try {
             STATE = MethodHandles.lookup().findVarHandle(SpinLock.class, "state", int.class);
+            WAITING = MethodHandles.lookup().findVarHandle(SpinLock.class, "waiting", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -43,13 +51,15 @@ final class SpinLock {
 
     @SuppressWarnings("unused") // through STATE: 0 free, 1 held
     private volatile int state;
+    @SuppressWarnings("unused") // through WAITING: the threads in contended()
+    private volatile int waiting;
     private Thread owner;   // written by the owner only; read by others only to learn that they are not it
     private int holds;
 
     /** Takes the lock, waiting as long as it takes. Never parks a virtual thread. */
     void lock() {
         Thread me = Thread.currentThread();
-        if (STATE.compareAndSet(this, 0, 1)) {
+        if ((int) WAITING.getOpaque(this) == 0 && STATE.compareAndSet(this, 0, 1)) {
             owner = me;
             holds = 1;
             return;
@@ -93,22 +103,28 @@ final class SpinLock {
     }
 
     private void contended(Thread me) {
-        boolean platform = !me.isVirtual();
+        boolean mayYield = !me.isVirtual();
+        boolean maySleep = mayYield && !(me instanceof CarrierThread);
         long sleep = 1_000;
-        for (int tries = 1; ; tries++) {
-            if ((int) STATE.getOpaque(this) == 0 && STATE.compareAndSet(this, 0, 1)) {
-                owner = me;
-                holds = 1;
-                return;
+        WAITING.getAndAdd(this, 1);
+        try {
+            for (int tries = 1; ; tries++) {
+                if ((int) STATE.getOpaque(this) == 0 && STATE.compareAndSet(this, 0, 1)) {
+                    owner = me;
+                    holds = 1;
+                    return;
+                }
+                if (!mayYield || tries < SPINS) {
+                    Thread.onSpinWait();
+                } else if (!maySleep || tries < SPINS + YIELDS) {
+                    Thread.yield();
+                } else {
+                    LockSupport.parkNanos(this, sleep); // never unparked: the holder does not know about us
+                    sleep = Math.min(2 * sleep, MAX_SLEEP_NANOS);
+                }
             }
-            if (!platform || tries < SPINS) {
-                Thread.onSpinWait();
-            } else if (tries < SPINS + YIELDS) {
-                Thread.yield();
-            } else {
-                LockSupport.parkNanos(this, sleep); // never unparked: the holder does not know about us
-                sleep = Math.min(2 * sleep, MAX_SLEEP_NANOS);
-            }
+        } finally {
+            WAITING.getAndAdd(this, -1);
         }
     }
 }
