@@ -46,6 +46,8 @@ final class Idle {
 
     private final List<Carrier> carriers;
     private final AtomicInteger idle = new AtomicInteger();
+    /** A thread sleeping until no carrier is parked (the latency guard's watchdog, see {@link #dozeUntilAllBusy}). */
+    private volatile Thread dozer;
     /** 1 while a carrier spins before parking: at most one does, so idle carriers never crowd a core. */
     private final AtomicInteger spinning = new AtomicInteger();
 
@@ -80,8 +82,31 @@ final class Idle {
                 LockSupport.park(this);
             }
         } finally {
-            idle.decrementAndGet();
+            if (idle.decrementAndGet() == 0) {
+                Thread d = dozer; // read after the decrement, a full fence: see dozeUntilAllBusy
+                if (d != null) {
+                    dozer = null;
+                    LockSupport.unpark(d);
+                }
+            }
         }
+    }
+
+    /**
+     * Lets the calling thread sleep for up to {@code nanos} while some carrier is parked here: a loop with a
+     * parked carrier needs no carrier on loan, since any push wakes that one. The carrier that leaves the
+     * last park wakes the sleeper. Returns at once if no carrier is parked now. The sleeper publishes itself,
+     * fences, then reads the count; a carrier decrements the count (a fence), then reads the sleeper: so
+     * either the sleeper sees no parked carrier, or the carrier sees the sleeper (the Dekker argument again).
+     */
+    void dozeUntilAllBusy(long nanos) {
+        Thread me = Thread.currentThread();
+        dozer = me;
+        VarHandle.fullFence();
+        if (idle.get() > 0) {
+            LockSupport.parkNanos(this, nanos);
+        }
+        dozer = null;
     }
 
     /** Wakes one parked carrier, if any. Called after work was made visible. */

@@ -20,8 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>A core carrier can only fail by an internal error of the loop (task failures never reach it); the
  * watchdog replaces it at its next check, on the same queue, so the loop keeps its number of carriers.
  *
- * <p>With a {@link LatencyGuard}, the watchdog also runs its {@link Lender} four times per bound, and starts
- * the carriers it lends.
+ * <p>With a {@link LatencyGuard}, the watchdog also runs its {@link Lender} four times per bound while no
+ * carrier is idle, and starts the carriers it lends; while one is, it sleeps until none is, or for a pinned
+ * check interval.
  */
 final class Watchdog {
 
@@ -72,6 +73,11 @@ final class Watchdog {
         long tick = lender == null ? interval : Math.min(interval, lender.checkIntervalNanos());
         long nextPinnedCheck = System.nanoTime() + interval;
         while (!scheduler.lifecycle.isTerminated()) {
+            if (lender != null) {
+                // At a quarter of the bound only while no carrier is parked: a parked carrier takes any push, so
+                // nobody needs a loan, and an idle loop must not pay thousands of wake-ups a second for nothing.
+                scheduler.idle.dozeUntilAllBusy(interval);
+            }
             LockSupport.parkNanos(this, tick);
             if (scheduler.lifecycle.isTerminated()) {
                 break;
