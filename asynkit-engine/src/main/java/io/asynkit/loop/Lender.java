@@ -27,6 +27,7 @@ final class Lender {
     private final AtomicLong loans = new AtomicLong();
     private final AtomicLong loanNanos = new AtomicLong();
     private final Deferred deferred = new Deferred(); // watchdog-private
+    private volatile long checks; // written by the watchdog only
 
     // A loan takes entries whose priority key is strictly below its limit.
     /** The limit of a loan for HIGH work: keys below 0. */
@@ -47,6 +48,7 @@ final class Lender {
 
     /** Lends a carrier if a task has waited the bound behind strictly worse work on every carrier. */
     void check(long now) {
+        checks++; // the watchdog's thread is the only writer
         if (onLoan.get() >= maxExtraCarriers || scheduler.lifecycle.isShutDown()) {
             return;
         }
@@ -115,6 +117,11 @@ final class Lender {
     void loanEnded(long since) {
         loanNanos.addAndGet(Math.max(0, System.nanoTime() - since));
         onLoan.decrementAndGet();
+    }
+
+    /** How many checks the watchdog has made: an idle loop makes few (see Idle#dozeUntilAllBusy). */
+    long checks() {
+        return checks;
     }
 
     int onLoan() {

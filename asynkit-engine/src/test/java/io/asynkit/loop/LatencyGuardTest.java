@@ -61,6 +61,25 @@ class LatencyGuardTest {
         assertThat(running.await(10, TimeUnit.SECONDS)).as("spinners running").isTrue();
     }
 
+    @Test
+    void anIdleLoopsWatchdogSleepsInsteadOfCheckingFourTimesPerBound() throws Exception {
+        Loop loop = guarded(2, LatencyGuard.after(Duration.ofMillis(1))); // 4,000 checks a second if it never slept
+        loop.submit(() -> "started").get();
+        Lender lender = ((Scheduler) loop.engine()).watchdog().lender();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> loop.statistics().running() == 0);
+        Thread.sleep(100); // both carriers park once their spin ends (20 us)
+        long before = lender.checks();
+        Thread.sleep(500);
+        long made = lender.checks() - before;
+        // Without dozing: about 2,000 checks in 500 ms. Dozing: one per pinned check interval (10 ms), about 50.
+        assertThat(made).as("checks of an idle loop's guard in 500 ms").isLessThan(200);
+
+        spin(loop, Priority.LOW, 2); // and once every carrier is busy, the guard watches again at once
+        Task<String> high = loop.newTask().name("high").priority(Priority.HIGH).start(() -> "high");
+        assertThat(high.get(10, TimeUnit.SECONDS)).isEqualTo("high");
+        assertThat(loop.statistics().carrierLoans()).as("loans after the idle period").isEqualTo(1);
+    }
+
     /** The loop under test, closed after the spinners are released. */
     private Loop guarded(int carriers, LatencyGuard guard) {
         loop = Loop.builder().name("guarded").carriers(carriers).latencyGuard(guard)
