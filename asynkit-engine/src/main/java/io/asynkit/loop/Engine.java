@@ -74,12 +74,13 @@ abstract sealed class Engine permits Scheduler, DegradedEngine {
 
     /** A task made with {@link TaskBuilder#unstarted}: remembered (weakly) until it starts. */
     void madeUnstarted(Task<?> task) {
+        task.remembered = true;
         unstarted.add(task);
     }
 
     /** An unstarted task has started, or was settled. */
     void startedOrSettled(Task<?> task) {
-        if (!unstarted.isEmpty()) {
+        if (task.remembered) { // not the synchronized set's isEmpty(): this runs at every task's start
             unstarted.remove(task);
         }
     }

@@ -127,6 +127,11 @@ public final class Task<T> extends ReadyEntry implements Future<T> {
      * has ended and dropped its own.
      */
     private volatile boolean awaitingFirstStart;
+    /**
+     * Made by {@code TaskBuilder.unstarted}: in the engine's set of unstarted tasks until it starts or is
+     * settled. Written before the task is handed out; a stale read only leaves it in that weak set.
+     */
+    boolean remembered;
 
     // ---- owned by the scheduler (see Scheduler's overview for who writes what) ----------------------
     /**
