@@ -16,6 +16,7 @@ import io.asynkit.priority.PriorityBand;
  *       carrier of dispatch d, at its end ({@link #finish} with {@code requeueNow})</td></tr>
  *   <tr><td>RUNNABLE(d)</td><td>RUNNABLE(d)</td><td>nobody: a second hand-over of a runnable task is dropped
  *       ({@link #makeRunnable})</td></tr>
+ *   <tr><td>DONE</td><td>DONE</td><td>nobody: a hand-over of an ended task is dropped ({@link #makeRunnable})</td></tr>
  *   <tr><td>RUNNABLE(d)</td><td>RUNNING(d+1)</td><td>the thread that takes it from a queue or a lane, under that lock
  *       ({@link #begin})</td></tr>
  *   <tr><td>RUNNING(d)</td><td>BLOCKED(d)</td><td>the carrier of dispatch d, when the dispatch returns and the thread
@@ -99,8 +100,8 @@ final class Dispatch {
         long w;
         do {
             w = task.sched();
-            if (Task.stateOf(w) == Task.RUNNABLE) {
-                return w;
+            if (Task.stateOf(w) == Task.RUNNABLE || Task.stateOf(w) == Task.DONE) {
+                return w; // queued already; or ended, with nothing left to run
             }
         } while (!task.casSched(w, Task.withState(w, Task.RUNNABLE)));
         return w;
@@ -183,14 +184,14 @@ final class Dispatch {
                 // The thread ended in this dispatch, while a repeated hand-over had been taken for a wake-up
                 // and its (empty) dispatch had parked the task: nothing else would ever end it.
                 q.count(Task.BLOCKED, Task.RUNNING);
-                end(q, task, now, deferred);
+                end(q, task, Task.dispatchOf(w), now, deferred);
             }
             return; // made runnable during the dispatch: counted and judged then
         }
         task.runningOn = null;
         Thread thread = task.thread;
         if (thread != null && !thread.isAlive()) {
-            end(q, task, now, deferred);
+            end(q, task, d, now, deferred);
         } else if (requeueNow) {
             do {
                 w = task.sched();
@@ -219,12 +220,21 @@ final class Dispatch {
         return thread != null && !thread.isAlive();
     }
 
-    /** RUNNING → DONE: the task's thread has ended. Nobody can push it any more. */
-    private void end(RunQueue q, Task<?> task, long now, Deferred deferred) {
+    /**
+     * RUNNING(d) → DONE: the task's thread has ended. Nobody can push it any more. Nothing happens if the word
+     * has left RUNNING(d) since the caller looked: a repeated hand-over made the task runnable and queued it
+     * (counted then), and whoever finishes that entry's dispatch, an empty one, ends the task. Changing the
+     * word unconditionally here once ended a task twice: a second carrier finishing that empty dispatch saw
+     * RUNNING and the dead thread too, and both counted the task completed (TaskStateLincheckTest).
+     */
+    private void end(RunQueue q, Task<?> task, long d, long now, Deferred deferred) {
         long w;
         do {
             w = task.sched();
-        } while (!task.casSched(w, Task.withState(w, Task.DONE) & ~Task.LANE));
+            if (Task.stateOf(w) != Task.RUNNING || Task.dispatchOf(w) != d) {
+                return;
+            }
+        } while (!task.casSched(w, Task.withState(w, Task.DONE) & ~Task.LANE)); // only the lane bit may differ
         q.count(Task.RUNNING, Task.DONE);
         q.completed++;
         task.stateSince = now;

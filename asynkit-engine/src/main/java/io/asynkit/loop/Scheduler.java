@@ -164,8 +164,8 @@ final class Scheduler extends Engine {
         }
         long w = dispatch.makeRunnable(task);
         int from = Task.stateOf(w);
-        if (from == Task.RUNNABLE) {
-            return; // a duplicate hand-over: the task is queued (or in an inbox, a lane or a pen) already
+        if (from == Task.RUNNABLE || from == Task.DONE) {
+            return; // a duplicate hand-over: the task is queued (or in an inbox, a lane or a pen) already, or ended
         }
         if (Task.inLane(w)) {
             RunQueue home = task.home != null ? task.home : queueFor(carrier, thread);
