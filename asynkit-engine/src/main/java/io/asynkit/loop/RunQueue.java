@@ -4,16 +4,21 @@ import io.asynkit.priority.PriorityBand;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One ready queue of a loop (a carrier's own, or the injection queue that takes the pushes of threads
  * outside the loop) and everything its lock guards: the entries, their inboxes, a stripe of the loop's
  * registry of live tasks, and this queue's share of the loop's counters.
  *
- * <p><b>The lock</b> ({@link SpinLock}) is taken only through {@link #lock()} and {@link #tryLock()}: a
- * spin lock, since a task parked on it could only be resumed by a carrier, and the carriers may all be
- * waiting for this lock. Critical sections are short and never park. No thread holds two queue locks,
- * except a snapshot, which takes all of them in index order ({@link Scheduler#snapshot}).
+ * <p><b>The lock.</b> Taken only through {@link #lock()} and {@link #tryLock()}: a virtual thread spins
+ * for it instead of parking, since a task parked on it could only be resumed by a carrier, and the
+ * carriers may all be waiting for this lock, which would hand itself to the parked task first; a platform
+ * thread (a carrier, a thread taking a snapshot) parks. Not a {@link SpinLock}, although its release is
+ * cheaper: foreign threads taking snapshots in a loop, spinning for it on a busy machine, starved the carrier
+ * of a one-carrier loop ({@code SpareCarrierTest}). Critical sections are short and never park. No thread
+ * holds two queue locks, except a snapshot, which takes all of them in index order
+ * ({@link Scheduler#snapshot}).
  *
  * <p><b>Counts are deltas.</b> A state change of a task counts where it happens: under the lock of the
  * queue it leaves or enters, or of the carrier that finishes its dispatch. So one queue's counts may be
@@ -32,7 +37,7 @@ final class RunQueue {
     final Inbox inbox = new Inbox();
     /** Tasks of this stripe that ended under another queue's lock, unlinked under this one. */
     final Inbox departures = new Inbox();
-    private final SpinLock lock = new SpinLock();
+    private final ReentrantLock lock = new ReentrantLock();
 
     // Published with release stores when the lock is released, read with acquire loads: a reader sees a state
     // at least as new as the last release it synchronised with. Wake-ups order them with a full fence (Idle).
@@ -77,7 +82,13 @@ final class RunQueue {
     }
 
     void lock() {
-        lock.lock();
+        if (Thread.currentThread().isVirtual()) {
+            while (!lock.tryLock()) {
+                Thread.onSpinWait();
+            }
+        } else {
+            lock.lock();
+        }
     }
 
     boolean tryLock() {

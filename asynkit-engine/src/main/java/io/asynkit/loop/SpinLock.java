@@ -6,22 +6,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The lock of a {@link RunQueue} and of a {@link Drive}: a reentrant spin lock, taken by compare-and-set and
- * released by a release store.
+ * The lock of a {@link Drive}: a reentrant spin lock, taken by compare-and-set and released by a release store.
  *
- * <p>Why not a {@link java.util.concurrent.locks.ReentrantLock}: every hand-over of a task takes a queue lock
- * twice (the push, then the carrier's turn), every eager call and generator step takes a drive's, and neither
- * is ever held across anything slow. A {@code ReentrantLock}'s release is a volatile write (a full fence on
- * x86) followed by a look for queued waiters; here it is a release store, which costs no fence, and the lock
- * is one small object. Nobody ever parks on it: a virtual thread must not (it could only be resumed by a
- * carrier, and the carriers may all be waiting for this lock), so it spins; a carrier spins, then yields its
- * core (the holder may have lost its core on a busy machine); any other platform thread also sleeps, for
- * short, growing intervals, once yielding has not helped.
+ * <p>Why not a {@link java.util.concurrent.locks.ReentrantLock}: every eager call and generator step takes a
+ * drive's lock, and it is never held across anything slow. A {@code ReentrantLock}'s release is a volatile
+ * write (a full fence on x86) followed by a look for queued waiters; here it is a release store, which costs
+ * no fence, and the lock is one small object. Nobody ever parks on it: a virtual thread must not (it could
+ * only be resumed by a carrier, and the carriers may all be waiting for this lock), so it spins; a carrier
+ * spins, then yields its core (the holder may have lost its core on a busy machine); any other platform
+ * thread also sleeps, for short, growing intervals, once yielding has not helped.
+ *
+ * <p><b>Not for the queues.</b> A {@link RunQueue}'s lock is also taken by foreign threads reading
+ * snapshots, for as long as a snapshot takes; spinning and yielding for it on a busy machine, they took the
+ * cores its carrier needed, and a one-carrier loop ran nothing for seconds ({@code SpareCarrierTest} with two
+ * CPU-bound processes beside it). A queue's lock parks platform threads instead.
  *
  * <p><b>No barging past waiters.</b> A thread that finds the lock held counts itself as waiting, and while
- * anyone waits, {@link #lock()} does not take a free lock on its first try but joins the waiters. Without
- * this a thread that takes the lock again and again (a foreign thread reading snapshots in a loop) would
- * retake it at once after each release and starve a carrier that waits for it.
+ * anyone waits, {@link #lock()} does not take a free lock on its first try but joins the waiters, so a thread
+ * that takes the lock again and again cannot retake it at once after each release and starve the others.
  *
  * <p><b>Memory effects</b> are those of any lock: actions before a release happen-before actions after a
  * later acquisition. A release is <em>not</em> a full fence: code that publishes under the lock and then
