@@ -59,8 +59,11 @@ class CarrierFailureTest {
                 assertThat(before.get(i).get(20, TimeUnit.SECONDS)).isEqualTo(i);
                 assertThat(after.get(i).get(20, TimeUnit.SECONDS)).isEqualTo(i);
             }
+            // The killed carrier fails at its next turn, which on a busy machine may come after every task above
+            // has run on the other one: wait for the failure, then for its replacement.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (threadsNamed("carrier-fail-carrier-") != 2 && System.nanoTime() < deadline) {
+            while ((loop.statistics().carrierFailures() != 1 || threadsNamed("carrier-fail-carrier-") != 2)
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
             assertThat(loop.statistics().carrierFailures()).isEqualTo(1);
