@@ -26,11 +26,11 @@ import java.util.concurrent.locks.LockSupport;
  * that takes the lock again and again cannot retake it at once after each release and starve the others.
  *
  * <p><b>Memory effects</b> are those of any lock: actions before a release happen-before actions after a
- * later acquisition. A release is <em>not</em> a full fence: code that publishes under the lock and then
- * reads another thread's flag (the idle carriers' Dekker handshake) issues its own ({@link Idle#wakeOne}).
+ * later acquisition. A release is <em>not</em> a full fence: code that must order a write under the lock
+ * before a later read of another thread's flag issues its own.
  *
- * <p>Reentrant, so that a failure path may hold it already (see {@code Carrier.settle}): the owner and the
- * hold count are written only by the owner.
+ * <p>Reentrant, as the {@code ReentrantLock} it replaced: the owner and the hold count are written only by
+ * the owner.
  */
 final class SpinLock {
 
@@ -61,9 +61,7 @@ final class SpinLock {
     /** Takes the lock, waiting as long as it takes. Never parks a virtual thread. */
     void lock() {
         Thread me = Thread.currentThread();
-        if ((int) WAITING.getOpaque(this) == 0 && STATE.compareAndSet(this, 0, 1)) {
-            owner = me;
-            holds = 1;
+        if ((int) WAITING.getOpaque(this) == 0 && acquire(me)) {
             return;
         }
         if (owner == me) {
@@ -71,21 +69,6 @@ final class SpinLock {
             return;
         }
         contended(me);
-    }
-
-    /** Takes the lock if it is free (or held by the caller); never waits. */
-    boolean tryLock() {
-        Thread me = Thread.currentThread();
-        if (STATE.compareAndSet(this, 0, 1)) {
-            owner = me;
-            holds = 1;
-            return true;
-        }
-        if (owner == me) {
-            holds++;
-            return true;
-        }
-        return false;
     }
 
     /** Releases one hold; the last one frees the lock with a release store. */
@@ -100,8 +83,14 @@ final class SpinLock {
         }
     }
 
-    boolean isHeldByCurrentThread() {
-        return owner == Thread.currentThread();
+    /** Takes the lock for {@code me} if it is free. */
+    private boolean acquire(Thread me) {
+        if (!STATE.compareAndSet(this, 0, 1)) {
+            return false;
+        }
+        owner = me;
+        holds = 1;
+        return true;
     }
 
     private void contended(Thread me) {
@@ -111,9 +100,7 @@ final class SpinLock {
         WAITING.getAndAdd(this, 1);
         try {
             for (int tries = 1; ; tries++) {
-                if ((int) STATE.getOpaque(this) == 0 && STATE.compareAndSet(this, 0, 1)) {
-                    owner = me;
-                    holds = 1;
+                if ((int) STATE.getOpaque(this) == 0 && acquire(me)) {
                     return;
                 }
                 if (!mayYield || tries < SPINS) {
