@@ -235,9 +235,7 @@ final class Carrier implements Runnable {
      * injection queue's inbox drained first), taken without a boost; null when there is none.
      */
     private ReadyEntry takeWithinLoan(Turn turn, long now) {
-        if (!scheduler.injection.inbox.isEmpty()) {
-            scheduler.drainInjection(now, deferred);
-        }
+        scheduler.drainInjection(now, deferred);
         for (;;) {
             RunQueue best = null;
             double bestKey = loanLimit;

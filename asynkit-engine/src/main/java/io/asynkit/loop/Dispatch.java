@@ -189,8 +189,7 @@ final class Dispatch {
             return; // made runnable during the dispatch: counted and judged then
         }
         task.runningOn = null;
-        Thread thread = task.thread;
-        if (thread != null && !thread.isAlive()) {
+        if (hasEnded(task.thread)) {
             end(q, task, d, now, deferred);
         } else if (requeueNow) {
             do {

@@ -78,9 +78,7 @@ final class Lender {
      * then a queue whose published keys show nothing better is not locked.
      */
     private int oldestWaiting(int bestRunning, long now) {
-        if (!scheduler.injection.inbox.isEmpty()) {
-            scheduler.drainInjection(now, deferred);
-        }
+        scheduler.drainInjection(now, deferred);
         int found = -1;
         for (RunQueue q : scheduler.queues) {
             if (PriorityBand.of(q.stealableKey()).ordinal() >= bestRunning) {

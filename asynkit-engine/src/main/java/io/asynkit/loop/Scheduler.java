@@ -473,9 +473,12 @@ final class Scheduler extends Engine {
     /**
      * Drains the injection queue's inbox for a thread that may take none of what it moves (the latency guard's
      * lender, a carrier on loan, which takes only its band): under the queue's lock, then a wake-up for what
-     * became visible ({@link #wakeIfDrained}).
+     * became visible ({@link #wakeIfDrained}). Nothing when the inbox is empty.
      */
     void drainInjection(long now, Deferred deferred) {
+        if (injection.inbox.isEmpty()) {
+            return;
+        }
         injection.lock();
         try {
             dispatch.drain(injection, now, deferred);

@@ -39,7 +39,12 @@ final class Party {
 
     /** Its own priority: a task's, or {@link Priority#NORMAL} for a platform thread. */
     double ownPriority() {
-        return task != null ? task.priority() : Priority.NORMAL;
+        return ownPriorityOf(identity);
+    }
+
+    /** The own priority of an owner identity (a Task or a Thread), with or without a party. */
+    static double ownPriorityOf(Object identity) {
+        return identity instanceof Task<?> t ? t.priority() : Priority.NORMAL;
     }
 
     double effectivePriority() {

@@ -402,16 +402,14 @@ public final class PriorityLock implements Lock {
         // Without a party, the releaser neither inherits anything (a party that does outlives its locks'
         // waiters) nor has this lock registered: it barged in past equals, and there is nothing to undo.
         Party previous = InheritanceGraph.existing(me);
-        double releasedAt = me instanceof Task<?> task ? task.priority() : Priority.NORMAL; // its own priority
         if (previous != null) {
             previous.held.remove(this);
             InheritanceGraph.propagateFrom(previous); // drops to what its other locks' waiters lend it
-            releasedAt = previous.ownPriority();
         }
         if (owner != null || waiters.isEmpty()) {
             return;
         }
-        if (waiters.first().key < releasedAt) {
+        if (waiters.first().key < Party.ownPriorityOf(me)) {
             handOffIfFree();
         } else {
             wakeBest();
