@@ -48,26 +48,31 @@ final class SchedulerHook {
         Executor jdkDefault = null;
         VarHandle state = null;
         if (problem == null) {
+            MethodHandles.Lookup inVirtualThread = null;
             try {
-                Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
-                state = MethodHandles.privateLookupIn(virtualThread, MethodHandles.lookup())
-                        .findVarHandle(virtualThread, "state", int.class);
+                inVirtualThread = MethodHandles.privateLookupIn(Class.forName("java.lang.VirtualThread"),
+                        MethodHandles.lookup());
             } catch (ReflectiveOperationException | RuntimeException e) {
-                state = null; // every hand-over is then taken for a real one
+                inVirtualThread = null; // none of the three handles below, each with its fallback
             }
-            try {
-                Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
-                scheduler = MethodHandles.privateLookupIn(virtualThread, MethodHandles.lookup())
-                        .findVarHandle(virtualThread, "scheduler", Executor.class);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                scheduler = null; // Task.current() then relies on a ScopedValue binding
-            }
-            try {
-                Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
-                jdkDefault = (Executor) MethodHandles.privateLookupIn(virtualThread, MethodHandles.lookup())
-                        .findStaticVarHandle(virtualThread, "DEFAULT_SCHEDULER", ForkJoinPool.class).get();
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                jdkDefault = null; // threads the JDK starts inside a task are then adopted like any other
+            if (inVirtualThread != null) {
+                Class<?> virtualThread = inVirtualThread.lookupClass();
+                try {
+                    state = inVirtualThread.findVarHandle(virtualThread, "state", int.class);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    state = null; // every hand-over is then taken for a real one
+                }
+                try {
+                    scheduler = inVirtualThread.findVarHandle(virtualThread, "scheduler", Executor.class);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    scheduler = null; // Task.current() then relies on a ScopedValue binding
+                }
+                try {
+                    jdkDefault = (Executor) inVirtualThread
+                            .findStaticVarHandle(virtualThread, "DEFAULT_SCHEDULER", ForkJoinPool.class).get();
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    jdkDefault = null; // threads the JDK starts inside a task are then adopted like any other
+                }
             }
             try {
                 capture = MethodHandles.privateLookupIn(ScopedValue.class, MethodHandles.lookup())
