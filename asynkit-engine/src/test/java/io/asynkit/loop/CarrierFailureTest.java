@@ -59,12 +59,21 @@ class CarrierFailureTest {
                 assertThat(before.get(i).get(20, TimeUnit.SECONDS)).isEqualTo(i);
                 assertThat(after.get(i).get(20, TimeUnit.SECONDS)).isEqualTo(i);
             }
-            // The killed carrier fails at its next turn, which on a busy machine may come after every task above
-            // has run on the other one: wait for the failure, then for its replacement.
+            // The killed carrier fails at its next turn. On a busy machine every task above may have run on the
+            // other carrier while it stayed parked, and an idle carrier takes a turn only when woken for work: give
+            // it some (two tasks at once, so that the second push wakes a parked carrier), then wait for its
+            // replacement.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while ((loop.statistics().carrierFailures() != 1 || threadsNamed("carrier-fail-carrier-") != 2)
                     && System.nanoTime() < deadline) {
-                Thread.sleep(5);
+                if (loop.statistics().carrierFailures() == 0) {
+                    Task<?> first = loop.submit(() -> spinFor(1_000_000));
+                    Task<?> second = loop.submit(() -> spinFor(1_000_000));
+                    first.get(20, TimeUnit.SECONDS);
+                    second.get(20, TimeUnit.SECONDS);
+                } else {
+                    Thread.sleep(5);
+                }
             }
             assertThat(loop.statistics().carrierFailures()).isEqualTo(1);
             assertThat(threadsNamed("carrier-fail-carrier-")).isEqualTo(2);
@@ -87,6 +96,14 @@ class CarrierFailureTest {
             assertNothingLeftLive(loop);
         }
         assertThat(threadsNamed("carrier-fail-")).isZero();
+    }
+
+    private static Void spinFor(long nanos) {
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+        return null;
     }
 
     @Test
